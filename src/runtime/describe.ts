@@ -1,0 +1,28 @@
+/** How greenlets and errors are written in reports (hub errors, formatRunInfo, the monitor). */
+import type { Greenlet } from './greenlet.js';
+
+/** The first frame of a captured stack that is not inside the runtime: where user code spawned or failed. */
+export function userFrame(stack: string | undefined): string | null {
+  if (!stack) return null;
+  for (const line of stack.split('\n').slice(1)) {
+    if (/[\\/]src[\\/]runtime[\\/]|[\\/]dist[\\/]runtime[\\/]|node:internal/.test(line)) continue;
+    const m = /\(?((?:file:\/\/)?[^()\s]+:\d+):\d+\)?\s*$/.exec(line);
+    if (m) return m[1].replace(/^file:\/\//, '');
+  }
+  return null;
+}
+
+export function functionName(fn: unknown): string {
+  return typeof fn === 'function' && fn.name ? fn.name : '<anonymous>';
+}
+
+export function describeGreenlet(g: Greenlet<any>): string {
+  const where = g._x?.spawnSite ? userFrame(g._x.spawnSite) : null;
+  const run = g._x?.runName;
+  return `<Greenlet "${g.name}"${run ? ` ${run}` : ''}${where ? ` at ${where}` : ''}>`;
+}
+
+export function formatError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return `${typeof error === 'string' ? JSON.stringify(error) : String(error)} (a thrown non-Error value)`;
+}

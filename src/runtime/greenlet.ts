@@ -1,0 +1,470 @@
+/**
+ * Greenlet: a stack of suspended generator frames that the hub resumes. The fields are kept few and flat
+ * (rarely used state lives in `_x`) because 100k blocked greenlets must fit in well under 500 B each.
+ */
+import { config } from './config.js';
+import { GREEN, defineGreenMethods, green, type Green } from './convention.js';
+import { Timeout } from './timeout.js';
+import { GreenletExit, InvalidSwitchError } from './errors.js';
+export { GreenletExit };
+import { getHub, getcurrent, RESUME_NONE, RESUME_THROW } from './hub.js';
+import { functionName } from './describe.js';
+import type { TimerEntry } from './timers.js';
+
+const NEW = 0;
+const STARTED = 1;
+const SUCCESS = 2;
+const FAILURE = 3;
+
+/** An object that can stand where a link callback goes (AsyncResult): called with the dead greenlet. */
+export const LINK_TARGET: unique symbol = Symbol.for('greenlets.linkTarget') as never;
+export interface LinkTarget {
+  [LINK_TARGET](source: Greenlet<any>): void;
+}
+export type LinkCallback<T> = ((source: Greenlet<T>) => void) | LinkTarget;
+
+const LINK_RAW = 0;
+const LINK_SPAWN = 1;
+const LINK_VALUE = 2;
+const LINK_EXCEPTION = 3;
+
+/** Rarely needed per-greenlet state, allocated on first use. */
+export interface GreenletExtra {
+  name?: string;
+  ident?: number;
+  runName?: string;
+  spawnSite?: string;
+  treeLocals?: Record<string | symbol, unknown>;
+  startTimer?: TimerEntry | null;
+  promise?: Promise<unknown>;
+  suspendedAt?: string;
+}
+
+let nextIdent = 1;
+const EMPTY: unknown[] = [];
+
+/** Live (started, not dead) greenlets, as an intrusive list: formatRunInfo and wait() walk it. */
+export const live: { first: Greenlet<any> | null; count: number } = { first: null, count: 0 };
+
+export class Greenlet<T = unknown> implements PromiseLike<T> {
+  /** @internal */ _fn: ((...args: any[]) => unknown) | null;
+  /** @internal */ _args: unknown[] | null;
+  /** @internal */ _gen: Green<T> | null = null;
+  /** @internal */ _state = NEW;
+  /** @internal */ _pending = RESUME_NONE;
+  /** @internal */ _resume: unknown = undefined;
+  /** @internal */ _result: unknown = undefined;
+  /** @internal */ _links: unknown[] | null = null;
+  /** @internal */ _parent: Greenlet<any> | null;
+  /** @internal */ _x: GreenletExtra | null = null;
+  /** @internal */ _prev: Greenlet<any> | null = null;
+  /** @internal */ _next: Greenlet<any> | null = null;
+
+  constructor(run?: (...args: any[]) => T, ...args: unknown[]) {
+    if (run !== undefined && run !== null && typeof run !== 'function') {
+      throw new TypeError(`Greenlet needs a function to run; got ${describeValue(run)}`);
+    }
+    this._fn = run ?? null;
+    this._args = args.length > 0 ? args : EMPTY;
+    this._parent = config.trackGreenletTree && theMainExists ? getcurrent() : null;
+    if (config.trackSpawnSites) this._extra().spawnSite = new Error('spawned here').stack;
+  }
+
+  /** Create and start a greenlet (gevent's Greenlet.spawn). */
+  static spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Greenlet<R> {
+    const g = new Greenlet<R>(fn as never, ...args);
+    g.start();
+    return g;
+  }
+
+  static spawnLater<A extends unknown[], R>(seconds: number, fn: (...args: A) => R, ...args: A): Greenlet<R> {
+    const g = new Greenlet<R>(fn as never, ...args);
+    g.startLater(seconds);
+    return g;
+  }
+
+  /** The function a subclass overrides instead of passing one to the constructor. */
+  protected _run(...args: unknown[]): unknown {
+    throw new TypeError(`${this.name} has no function to run: pass one to the constructor or override _run()`);
+  }
+
+  // ---- blocking methods (installed below with defineGreenMethods) -------------------------------------
+
+  /**
+   * Wait until this greenlet has finished, at most `timeout` seconds. Never raises its error (use get()).
+   * @blocking
+   */
+  declare join: (timeout?: number | null) => void;
+  /**
+   * Its value once finished, or its error thrown; with `block: false` or after `timeout` seconds unfinished,
+   * throws Timeout.
+   * @blocking
+   */
+  declare get: (options?: { block?: boolean; timeout?: number | null }) => T;
+  /**
+   * Raise `exception` (GreenletExit by default) in it at its suspension point; with `block` (the default)
+   * wait until it has finished, at most `timeout` seconds. A greenlet that never started just dies.
+   * @blocking
+   */
+  declare kill: (options?: { exception?: unknown; block?: boolean; timeout?: number | null }) => void;
+
+  // ---- state -------------------------------------------------------------------------------------------
+
+  /** @internal */
+  _extra(): GreenletExtra {
+    return this._x ?? (this._x = {});
+  }
+
+  get name(): string {
+    return this._x?.name ?? `Greenlet-${this.minimalIdent}`;
+  }
+  set name(value: string) {
+    this._extra().name = value;
+  }
+
+  /** A small integer unique among greenlets, assigned the first time it is asked for. */
+  get minimalIdent(): number {
+    const x = this._extra();
+    return x.ident ?? (x.ident = nextIdent++);
+  }
+
+  /** The greenlet that spawned this one (null for the main greenlet or when tree tracking is off). */
+  get spawningGreenlet(): Greenlet<any> | null {
+    return this._parent;
+  }
+
+  /** A dictionary shared by every greenlet of one spawn tree (inherited from the spawner). */
+  get spawnTreeLocals(): Record<string | symbol, unknown> {
+    const x = this._extra();
+    if (x.treeLocals === undefined) x.treeLocals = this._parent !== null ? this._parent.spawnTreeLocals : {};
+    return x.treeLocals;
+  }
+
+  /** Started (or scheduled to start) and not yet finished. */
+  get started(): boolean {
+    return this._state === STARTED;
+  }
+  get dead(): boolean {
+    return this._state >= SUCCESS;
+  }
+  ready(): boolean {
+    return this._state >= SUCCESS;
+  }
+  successful(): boolean {
+    return this._state === SUCCESS;
+  }
+  /** The return value once finished successfully (a GreenletExit if it was killed), else undefined. */
+  get value(): T | undefined {
+    return this._state === SUCCESS ? (this._result as T) : undefined;
+  }
+  /** The error it failed with, else undefined. */
+  get exception(): unknown {
+    return this._state === FAILURE ? this._result : undefined;
+  }
+
+  toString(): string {
+    return `<Greenlet "${this.name}": ${functionName(this._fn ?? this._x?.runName)}>`;
+  }
+
+  // ---- starting ----------------------------------------------------------------------------------------
+
+  start(): void {
+    if (this._state !== NEW) return;
+    this._begin();
+    getHub().schedule(this);
+  }
+
+  startLater(seconds: number): void {
+    if (this._state !== NEW) return;
+    this._begin();
+    this._extra().startTimer = getHub().timers.add(seconds, startTimerFired, this);
+  }
+
+  /** @internal */
+  _begin(): void {
+    this._state = STARTED;
+    const first = live.first;
+    this._next = first;
+    if (first !== null) first._prev = this;
+    live.first = this;
+    live.count++;
+    if (this._fn !== null && this._x !== null) this._x.runName = functionName(this._fn);
+  }
+
+  /** @internal Called by the hub to run this greenlet until it next suspends or finishes. */
+  _switchIn(): void {
+    const mode = this._pending;
+    const value = this._resume;
+    if (mode === RESUME_NONE || this._state !== STARTED) return;
+    this._pending = RESUME_NONE;
+    this._resume = undefined;
+    getHub().current = this;
+    let gen = this._gen;
+    if (gen === null) {
+      if (mode === RESUME_THROW) return this._die(value, true);
+      gen = this._startGenerator();
+      if (gen === null) return;
+    }
+    let r: IteratorResult<unknown, T>;
+    try {
+      r = mode === RESUME_THROW ? gen.throw(value) : gen.next(value);
+    } catch (e) {
+      return this._die(e, true);
+    }
+    if (r.done) this._die(r.value, false);
+  }
+
+  /** Begin running: the generator form of a green function, or a plain function run to completion here. */
+  private _startGenerator(): Green<T> | null {
+    const fn = this._fn;
+    const args = this._args ?? EMPTY;
+    this._args = null;
+    const target: any = fn ?? this._run;
+    const thisArg = fn === null ? this : undefined;
+    const g = target[GREEN];
+    try {
+      if (g !== undefined) return (this._gen = g.apply(thisArg, args));
+      this._die(target.apply(thisArg, args), false);
+    } catch (e) {
+      this._die(e, true);
+    }
+    return null;
+  }
+
+  /** @internal */
+  _die(result: unknown, threw: boolean): void {
+    if (this._state >= SUCCESS) return;
+    if (threw && result instanceof GreenletExit) threw = false;
+    this._state = threw ? FAILURE : SUCCESS;
+    this._result = result;
+    this._gen = null;
+    this._args = null;
+    if (this._x?.runName === undefined && this._fn !== null) this._extra().runName = functionName(this._fn);
+    this._fn = null;
+    const prev = this._prev;
+    const next = this._next;
+    if (prev !== null) prev._next = next;
+    else if (live.first === this) live.first = next;
+    if (next !== null) next._prev = prev;
+    this._prev = this._next = null;
+    live.count--;
+    const hub = getHub();
+    if (threw) hub.handleError(this, result);
+    if (this._links !== null) hub.runCallback(notifyLinks, this);
+  }
+
+  // ---- links -------------------------------------------------------------------------------------------
+
+  /** Call `callback(this)` in a new greenlet when this one dies (gevent's link). */
+  link(callback: LinkCallback<T>): void {
+    this._addLink(callback, LINK_SPAWN);
+  }
+  linkValue(callback: LinkCallback<T>): void {
+    this._addLink(callback, LINK_VALUE);
+  }
+  linkException(callback: LinkCallback<T>): void {
+    this._addLink(callback, LINK_EXCEPTION);
+  }
+  /** Call `callback(this)` directly from the hub when this one dies: it must not block. */
+  rawlink(callback: LinkCallback<T>): void {
+    this._addLink(callback, LINK_RAW);
+  }
+  unlink(callback: LinkCallback<T>): void {
+    const links = this._links;
+    if (links === null) return;
+    for (let i = 0; i < links.length; i += 2) {
+      if (links[i] === callback) {
+        links.splice(i, 2);
+        return;
+      }
+    }
+  }
+  /** @internal */
+  _hasLinks(): boolean {
+    return this._links !== null && this._links.length > 0;
+  }
+
+  private _addLink(callback: LinkCallback<T>, kind: number): void {
+    if (typeof callback !== 'function' && !(callback && typeof (callback as any)[LINK_TARGET] === 'function')) {
+      throw new TypeError(`link() needs a function or a link target such as AsyncResult; got ${describeValue(callback)}`);
+    }
+    const wasEmpty = this._links === null || this._links.length === 0;
+    (this._links ??= []).push(callback, kind);
+    if (wasEmpty && this._state >= SUCCESS) getHub().runCallback(notifyLinks, this);
+  }
+
+  // ---- promise interop ---------------------------------------------------------------------------------
+
+  /** Greenlets are thenables: `await g` gives its value or rejects with its exception. */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const x = this._extra();
+    if (x.promise === undefined) {
+      x.promise = new Promise((resolve, reject) => {
+        this.rawlink((g) => (g.successful() ? resolve(g.value) : reject(g.exception)));
+      });
+    }
+    return (x.promise as Promise<T>).then(onfulfilled, onrejected);
+  }
+}
+
+function startTimerFired(g: Greenlet<any>): void {
+  if (g._x !== null) g._x.startTimer = null;
+  getHub().schedule(g);
+}
+
+function notifyLinks(g: Greenlet<any>): void {
+  const links = g._links;
+  if (links === null) return;
+  g._links = null;
+  const hub = getHub();
+  const ok = g.successful();
+  for (let i = 0; i < links.length; i += 2) {
+    const cb = links[i] as LinkCallback<any>;
+    const kind = links[i + 1] as number;
+    if ((kind === LINK_VALUE && !ok) || (kind === LINK_EXCEPTION && ok)) continue;
+    const call = typeof cb === 'function' ? cb : (source: Greenlet<any>) => cb[LINK_TARGET](source);
+    if (kind === LINK_RAW || typeof cb !== 'function') {
+      try {
+        call(g);
+      } catch (e) {
+        hub.handleError(g, e);
+      }
+    } else {
+      Greenlet.spawn(call, g);
+    }
+  }
+}
+
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v)})`;
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+let theMainExists = false;
+
+/**
+ * The main greenlet: runs the blocking top-level code of modules (the transform wraps such a module body in
+ * runMain). It never dies; each body it runs settles the promise runMain returned.
+ */
+export class MainGreenlet extends Greenlet<unknown> {
+  /** @internal */ _settle: { resolve(v: unknown): void; reject(e: unknown): void } | null = null;
+
+  constructor() {
+    super();
+    this._state = STARTED;
+    this._parent = null;
+    this.name = 'MainGreenlet';
+    theMainExists = true;
+  }
+
+  override _switchIn(): void {
+    const mode = this._pending;
+    const value = this._resume;
+    if (mode === RESUME_NONE) return;
+    this._pending = RESUME_NONE;
+    this._resume = undefined;
+    const gen = this._gen;
+    if (gen === null) return;
+    getHub().current = this;
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = mode === RESUME_THROW ? gen.throw(value) : gen.next(value);
+    } catch (e) {
+      this._finishBody(e, true);
+      return;
+    }
+    if (r.done) this._finishBody(r.value, false);
+  }
+
+  private _finishBody(v: unknown, threw: boolean): void {
+    const settle = this._settle!;
+    this._gen = null;
+    this._settle = null;
+    if (threw) settle.reject(v);
+    else settle.resolve(v);
+  }
+}
+
+/**
+ * Run blocking top-level code in the main greenlet. The transform emits `await runMain(function* () {...})`
+ * for a module whose top level may block, so ES module evaluation order is kept: importers wait for it.
+ */
+export function runMain<R>(body: () => Green<R>): Promise<R> {
+  const hub = getHub();
+  const main = hub.main;
+  if (main._gen !== null) {
+    // Main is busy with another module's body (a dynamic import from blocking code): run this one beside it.
+    const g = new Greenlet<R>(green(body as never, 'module body'));
+    g.start();
+    return Promise.resolve(g);
+  }
+  return new Promise<R>((resolve, reject) => {
+    main._gen = body() as Green<unknown> as never;
+    main._settle = { resolve: resolve as (v: unknown) => void, reject };
+    hub.schedule(main);
+  });
+}
+
+export function assertNotSelf(g: Greenlet<any>, what: string): void {
+  if (getcurrent() === g) throw new InvalidSwitchError(`${g.name} cannot ${what} itself: it would wait forever`);
+}
+
+function wakeJoiner(g: Greenlet<any>): void {
+  getHub().schedule(g);
+}
+
+/** Make the error to raise from `kill({exception})`: an instance as given, a class instantiated. */
+export function killError(exception: unknown): unknown {
+  if (exception === undefined) return new GreenletExit();
+  if (typeof exception === 'function') return new (exception as new () => unknown)();
+  return exception;
+}
+
+defineGreenMethods(Greenlet, {
+  *join(this: Greenlet<any>, timeout?: number | null) {
+    if (this._state >= SUCCESS) return;
+    assertNotSelf(this, 'join');
+    const hub = getHub();
+    const cur = hub.current;
+    const wake = () => hub.schedule(cur);
+    this.rawlink(wake);
+    const t = timeout != null ? hub.timers.add(timeout, wakeJoiner, cur) : null;
+    if (hub.monitoring) hub.noteSuspend();
+    try {
+      yield;
+    } finally {
+      this.unlink(wake);
+      if (t !== null) hub.timers.cancel(t);
+    }
+  },
+  *get(this: Greenlet<any>, options?: { block?: boolean; timeout?: number | null }) {
+    if (this._state < SUCCESS) {
+      if (options?.block === false) throw new Timeout(0);
+      yield* (this.join as any)[GREEN].call(this, options?.timeout);
+      if (this._state < SUCCESS) throw new Timeout(options?.timeout ?? null);
+    }
+    if (this._state === FAILURE) throw this._result;
+    return this._result;
+  },
+  *kill(this: Greenlet<any>, options?: { exception?: unknown; block?: boolean; timeout?: number | null }) {
+    if (this._state >= SUCCESS) return;
+    const error = killError(options?.exception);
+    if (this._state === NEW || (this._gen === null && this !== getcurrent())) {
+      // Never ran: cancel the start and die now; links still fire once.
+      const st = this._x?.startTimer;
+      if (st) getHub().timers.cancel(st);
+      if (this._state === NEW) this._begin();
+      this._pending = RESUME_NONE;
+      this._die(error, true);
+      return;
+    }
+    if (this === getcurrent()) throw error;
+    getHub().scheduleThrow(this, error);
+    if (options?.block !== false) yield* (this.join as any)[GREEN].call(this, options?.timeout);
+  },
+});

@@ -1,0 +1,236 @@
+/**
+ * The hub: runs greenlets from a FIFO ready queue on Node's own event loop. A wake-up enqueues; the queue is
+ * drained in a microtask, synchronously, until it is empty or the switch interval (5 ms, gevent's) has passed,
+ * and the rest continues after Node has polled I/O (setImmediate). A switch is therefore one generator
+ * resume plus a ring-buffer push and shift: no promise, no microtask per switch.
+ */
+import { config } from './config.js';
+import { LoopExit } from './errors.js';
+import { TimerHeap } from './timers.js';
+import type { Greenlet } from './greenlet.js';
+import { MainGreenlet } from './greenlet.js';
+import { describeGreenlet, formatError } from './describe.js';
+
+/** Anything the hub can run from its ready queue: a greenlet (resumed) or a callback. */
+export interface Runnable {
+  _switchIn(): void;
+}
+
+/** How a greenlet waiting in the ready queue will be resumed. */
+export const RESUME_NONE = 0;
+export const RESUME_NEXT = 1;
+export const RESUME_THROW = 2;
+
+class Callback implements Runnable {
+  constructor(
+    private readonly fn: (arg: any) => void,
+    private readonly arg: unknown,
+  ) {}
+  _switchIn(): void {
+    const hub = theHub!;
+    hub.current = hub.main;
+    try {
+      this.fn(this.arg);
+    } catch (e) {
+      hub.handleError(null, e);
+    }
+  }
+}
+
+export class Hub {
+  /** The greenlet that is running; the main greenlet outside any greenlet. */
+  current!: Greenlet<any>;
+  readonly main: MainGreenlet;
+  readonly timers = new TimerHeap();
+  /** Where uncaught greenlet errors and monitor reports are written (gevent's exception_stream). */
+  exceptionStream: { write(s: string): unknown } | null = process.stderr;
+  /** Seconds the hub runs ready greenlets before it lets Node poll I/O (gevent's switch interval). */
+  switchInterval = 0.005;
+  /** True while config.maxBlockingTime is set; primitives then record where they suspend. */
+  monitoring: boolean;
+
+  private ring: (Runnable | undefined)[] = new Array(1024);
+  private head = 0;
+  private count = 0;
+  private draining = false;
+  private drainScheduled = false;
+  private idlers: Array<() => void> = [];
+  private idleScheduled = false;
+
+  constructor() {
+    this.main = new MainGreenlet();
+    this.current = this.main;
+    this.monitoring = config.maxBlockingTime !== null;
+    process.on('beforeExit', this.onBeforeExit);
+  }
+
+  get pendingCount(): number {
+    return this.count;
+  }
+
+  /** Resume `g` with `value` from its suspension point; ignored if a resume is already pending. */
+  schedule(g: Greenlet<any>, value?: unknown): void {
+    if (g._pending !== RESUME_NONE) return;
+    g._pending = RESUME_NEXT;
+    g._resume = value;
+    this.push(g);
+  }
+
+  /** Raise `error` in `g` at its suspension point; overrides a pending ordinary resume (kill, Timeout). */
+  scheduleThrow(g: Greenlet<any>, error: unknown): void {
+    if (g._pending === RESUME_THROW) return;
+    const queued = g._pending === RESUME_NEXT;
+    g._pending = RESUME_THROW;
+    g._resume = error;
+    if (!queued) this.push(g);
+  }
+
+  /** Run `fn(arg)` from the hub, after what is already queued (gevent's loop.run_callback). */
+  runCallback<A>(fn: (arg: A) => void, arg?: A): void {
+    this.push(new Callback(fn, arg));
+  }
+
+  /** Resolves `fn` once nothing else is ready to run (gevent's idle()). */
+  onIdle(fn: () => void): void {
+    this.idlers.push(fn);
+    if (this.count === 0 && !this.draining) this.scheduleIdle();
+  }
+
+  offIdle(fn: () => void): void {
+    const i = this.idlers.indexOf(fn);
+    if (i >= 0) this.idlers.splice(i, 1);
+  }
+
+  handleError(context: Greenlet<any> | null, error: unknown): void {
+    const out = this.exceptionStream;
+    if (out === null) return;
+    const who = context === null ? 'hub callback' : describeGreenlet(context);
+    out.write(`${who} failed with ${formatError(error)}\n`);
+  }
+
+  /** Record where the current greenlet suspends, for the blocking monitor's report. */
+  noteSuspend(): void {
+    const g = this.current;
+    g._extra().suspendedAt = new Error('suspended here').stack;
+  }
+
+  private push(r: Runnable): void {
+    let ring = this.ring;
+    if (this.count === ring.length) ring = this.grow();
+    ring[(this.head + this.count) & (ring.length - 1)] = r;
+    this.count++;
+    if (!this.draining && !this.drainScheduled) {
+      this.drainScheduled = true;
+      queueMicrotask(this.drain);
+    }
+  }
+
+  private grow(): (Runnable | undefined)[] {
+    const old = this.ring;
+    const next = new Array<Runnable | undefined>(old.length * 2);
+    for (let i = 0; i < this.count; i++) next[i] = old[(this.head + i) & (old.length - 1)];
+    this.ring = next;
+    this.head = 0;
+    return next;
+  }
+
+  private drain = (): void => {
+    this.drainScheduled = false;
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      if (this.monitoring) this.runMonitored();
+      else this.run();
+    } finally {
+      this.current = this.main;
+      this.draining = false;
+    }
+    if (this.count > 0) {
+      this.drainScheduled = true;
+      setImmediate(this.drain);
+    } else if (this.idlers.length > 0) {
+      this.scheduleIdle();
+    }
+  };
+
+  private run(): void {
+    const limit = performance.now() + this.switchInterval * 1000;
+    let n = 0;
+    while (this.count > 0) {
+      const ring = this.ring;
+      const r = ring[this.head]!;
+      ring[this.head] = undefined;
+      this.head = (this.head + 1) & (ring.length - 1);
+      this.count--;
+      r._switchIn();
+      if ((++n & 63) === 0 && performance.now() > limit) return;
+    }
+  }
+
+  /** The same loop, timing every switch: gevent's max_blocking_time monitor without a thread, since a greenlet
+   * can only hold the loop between two of its own suspensions. */
+  private runMonitored(): void {
+    const maxMs = (config.maxBlockingTime ?? Infinity) * 1000;
+    const limit = performance.now() + this.switchInterval * 1000;
+    while (this.count > 0) {
+      const ring = this.ring;
+      const r = ring[this.head]!;
+      ring[this.head] = undefined;
+      this.head = (this.head + 1) & (ring.length - 1);
+      this.count--;
+      const resumedAt = (r as Greenlet<any>)._x?.suspendedAt;
+      const t0 = performance.now();
+      r._switchIn();
+      const t1 = performance.now();
+      if (t1 - t0 > maxMs) this.reportBlocking(r, (t1 - t0) / 1000, resumedAt);
+      if (t1 > limit) return;
+    }
+  }
+
+  private reportBlocking(r: Runnable, seconds: number, resumedAt: string | undefined): void {
+    const out = this.exceptionStream;
+    if (out === null) return;
+    const who = r instanceof Callback ? 'a hub callback' : describeGreenlet(r as Greenlet<any>);
+    const where = resumedAt
+      ? `\n  it was resumed at:\n${resumedAt.split('\n').slice(2).join('\n')}`
+      : '\n  (it had not suspended before: the time was spent from its start)';
+    out.write(
+      `greenlets: ${who} blocked the event loop for ${seconds.toFixed(3)} seconds ` +
+        `(config.maxBlockingTime = ${config.maxBlockingTime})${where}\n`,
+    );
+  }
+
+  private scheduleIdle(): void {
+    if (this.idleScheduled) return;
+    this.idleScheduled = true;
+    setImmediate(() => {
+      this.idleScheduled = false;
+      if (this.count > 0 || this.draining) {
+        if (this.idlers.length > 0) this.scheduleIdle();
+        return;
+      }
+      const idlers = this.idlers;
+      this.idlers = [];
+      for (const fn of idlers) fn();
+    });
+  }
+
+  private onBeforeExit = (): void => {
+    // Node's loop is empty: nothing can wake a suspended main greenlet any more (gevent's LoopExit).
+    const main = this.main;
+    if (main._gen !== null && main._pending === RESUME_NONE) {
+      this.scheduleThrow(main, new LoopExit('This operation would block forever: nothing left can wake the main greenlet'));
+    }
+  };
+}
+
+let theHub: Hub | null = null;
+
+export function getHub(): Hub {
+  return theHub ?? (theHub = new Hub());
+}
+
+/** The running greenlet (gevent's getcurrent): the main greenlet outside any spawned one. */
+export function getcurrent(): Greenlet<any> {
+  return (theHub ?? getHub()).current;
+}

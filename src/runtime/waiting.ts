@@ -1,0 +1,304 @@
+/**
+ * Waiting on many things at once: iwait (completion order), wait, joinall, killall, and waitFor (a promise).
+ * Anything with ready()/rawlink()/unlink() (greenlets, Event, AsyncResult) or a then() (promises) can be waited
+ * on.
+ */
+import { GREEN, GREEN_ITERATOR, green, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
+import { getHub, getcurrent } from './hub.js';
+import { Greenlet, killError, live } from './greenlet.js';
+import { Timeout } from './timeout.js';
+import type { TimerEntry } from './timers.js';
+
+/** Something with gevent's readiness protocol. */
+export interface Waitable {
+  ready(): boolean;
+  rawlink(callback: (source: any) => void): void;
+  unlink(callback: (source: any) => void): void;
+}
+
+export type WaitObject = Waitable | PromiseLike<unknown>;
+
+function isWaitable(o: unknown): o is Waitable {
+  return o !== null && typeof o === 'object' && typeof (o as Waitable).rawlink === 'function';
+}
+
+export interface WaitOptions {
+  timeout?: number | null;
+  count?: number | null;
+}
+
+/** Yields the objects as they become ready; ends when all have, after `count` of them, or at `timeout`. */
+class IWait<T extends WaitObject> implements BlockingIterable<T> {
+  private readonly done: T[] = [];
+  private yielded = 0;
+  private subscribed = false;
+  private finished = false;
+  private timedOut = false;
+  private waiter: Greenlet<any> | null = null;
+  private timer: TimerEntry | null = null;
+  private readonly limit: number;
+
+  constructor(
+    private readonly objects: readonly T[],
+    private readonly timeout: number | null | undefined,
+    count: number | null | undefined,
+  ) {
+    this.limit = count == null ? objects.length : Math.min(count, objects.length);
+  }
+
+  private readonly onReady = (source: T): void => {
+    if (this.finished) return;
+    this.done.push(source);
+    if (this.waiter !== null) getHub().schedule(this.waiter);
+  };
+
+  private subscribe(): void {
+    this.subscribed = true;
+    for (const o of this.objects) {
+      if (isWaitable(o)) {
+        if (o.ready()) this.done.push(o);
+        else o.rawlink(this.onReady as (s: any) => void);
+      } else if (o !== null && typeof (o as PromiseLike<unknown>).then === 'function') {
+        const settle = () => this.onReady(o);
+        (o as PromiseLike<unknown>).then(settle, settle);
+      } else {
+        throw new TypeError(`iwait/wait can wait on greenlets, events, AsyncResults and promises; got ${String(o)}`);
+      }
+    }
+    if (this.timeout != null) {
+      this.timer = getHub().timers.add(this.timeout, () => {
+        this.timer = null;
+        this.timedOut = true;
+        if (this.waiter !== null) getHub().schedule(this.waiter);
+      });
+    }
+  }
+
+  *step(): Green<IteratorResult<T, undefined>> {
+    if (!this.subscribed) this.subscribe();
+    for (;;) {
+      if (this.finished || this.yielded >= this.limit || this.timedOut) {
+        this.close();
+        return { done: true, value: undefined };
+      }
+      if (this.done.length > 0) {
+        this.yielded++;
+        return { done: false, value: this.done.shift()! };
+      }
+      const hub = getHub();
+      this.waiter = hub.current;
+      if (hub.monitoring) hub.noteSuspend();
+      try {
+        yield;
+      } finally {
+        this.waiter = null;
+      }
+    }
+  }
+
+  close(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer !== null) getHub().timers.cancel(this.timer);
+    this.timer = null;
+    for (const o of this.objects) if (isWaitable(o)) o.unlink(this.onReady as (s: any) => void);
+  }
+
+  [GREEN_ITERATOR](): GreenIterator<T> {
+    return { next: () => this.step(), return: () => this.close() };
+  }
+
+  [Symbol.iterator](): Iterator<T> {
+    return {
+      next: () => runPlain(this.step(), 'iwait'),
+      return: () => {
+        this.close();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+}
+
+/**
+ * Iterate `objects` in the order they become ready (gevent.iwait).
+ * @blocking
+ */
+export function iwait<T extends WaitObject>(objects: Iterable<T>, options: WaitOptions = {}): BlockingIterable<T> {
+  return new IWait([...objects], options.timeout, options.count);
+}
+
+function* waitGen(objects?: Iterable<WaitObject> | null, options: WaitOptions = {}): Green<WaitObject[]> {
+  if (objects == null) {
+    yield* waitForAllGreenlets(options.timeout);
+    return [];
+  }
+  const it = new IWait([...objects], options.timeout, options.count);
+  const out: WaitObject[] = [];
+  for (;;) {
+    const r = yield* it.step();
+    if (r.done) return out;
+    out.push(r.value);
+  }
+}
+
+/** wait() with no objects: until every other greenlet has finished (gevent waits for the loop to empty). */
+function* waitForAllGreenlets(timeout: number | null | undefined): Green<void> {
+  const deadline = timeout == null ? Infinity : performance.now() + timeout * 1000;
+  const me = getcurrent();
+  for (;;) {
+    let other: Greenlet<any> | null = live.first;
+    while (other !== null && other === me) other = other._next;
+    if (other === null) return;
+    const left = deadline - performance.now();
+    if (left <= 0) return;
+    yield* (other.join as any)[GREEN].call(other, deadline === Infinity ? null : left / 1000);
+  }
+}
+
+/**
+ * Wait for `objects` to be ready and return those that are, in completion order; with no objects, wait until
+ * no other greenlet is left running.
+ * @blocking
+ */
+export const wait: <T extends WaitObject>(objects?: Iterable<T> | null, options?: WaitOptions) => T[] = green(
+  waitGen as never,
+  'wait',
+);
+
+export interface JoinallOptions extends WaitOptions {
+  /** Raise the first failure as soon as it happens (the others keep running). */
+  raiseError?: boolean;
+}
+
+/**
+ * Wait for the greenlets to finish; returns the finished ones in completion order.
+ * @blocking
+ */
+export const joinall: <T extends Greenlet<any>>(greenlets: Iterable<T>, options?: JoinallOptions) => T[] = green(
+  function* joinall(greenlets: Iterable<Greenlet<any>>, options: JoinallOptions = {}): Green<Greenlet<any>[]> {
+    if (!options.raiseError) return (yield* waitGen(greenlets, options)) as Greenlet<any>[];
+    const it = new IWait([...greenlets], options.timeout, options.count);
+    const out: Greenlet<any>[] = [];
+    try {
+      for (;;) {
+        const r = yield* it.step();
+        if (r.done) return out;
+        if (!r.value.successful()) throw r.value.exception;
+        out.push(r.value);
+      }
+    } finally {
+      it.close();
+    }
+  } as never,
+);
+
+export interface KillOptions {
+  exception?: unknown;
+  block?: boolean;
+  timeout?: number | null;
+}
+
+/**
+ * Kill every greenlet (GreenletExit by default); with `block` (default) wait until all have died, raising
+ * Timeout if `timeout` passes first.
+ * @blocking
+ */
+export const killall: (greenlets: Iterable<Greenlet<any>>, options?: KillOptions) => void = green(function* killall(
+  greenlets: Iterable<Greenlet<any>>,
+  options: KillOptions = {},
+) {
+  const gs = [...greenlets];
+  const me = getcurrent();
+  for (const g of gs) {
+    if (g.dead || g === me) continue;
+    runPlain((g.kill as any)[GREEN].call(g, { exception: killError(options.exception), block: false }), 'kill');
+  }
+  if (options.block === false) return;
+  const alive = gs.filter((g) => !g.dead && g !== me);
+  if (alive.length === 0) return;
+  const t = Timeout.startNew(options.timeout ?? null);
+  try {
+    yield* waitGen(alive);
+  } finally {
+    t.cancel();
+  }
+});
+
+/** Kill without waiting (gevent.kill): the error is raised in `greenlet` when it next runs. */
+export function kill(greenlet: Greenlet<any>, exception?: unknown): void {
+  runPlain((greenlet.kill as any)[GREEN].call(greenlet, { exception, block: false }), 'kill');
+}
+
+/**
+ * Suspend until `promise` settles and return its value (a rejection is thrown): the bridge from promise-based
+ * libraries to blocking style. With `timeout`, throws Timeout after that many seconds.
+ * @blocking
+ */
+export const waitFor: <T>(promise: PromiseLike<T> | T, timeout?: number | null) => T = green(function* waitFor(
+  promise: unknown,
+  timeout?: number | null,
+): Green<unknown> {
+  if (promise === null || (typeof promise !== 'object' && typeof promise !== 'function')) return promise;
+  const then = (promise as PromiseLike<unknown>).then;
+  if (typeof then !== 'function') return promise;
+  const hub = getHub();
+  const cur = hub.current;
+  let state = 0;
+  let result: unknown;
+  let active = true;
+  then.call(
+    promise,
+    (v: unknown) => {
+      if (!active) return;
+      state = 1;
+      result = v;
+      hub.schedule(cur);
+    },
+    (e: unknown) => {
+      if (!active) return;
+      state = 2;
+      result = e;
+      hub.schedule(cur);
+    },
+  );
+  const t = timeout != null ? Timeout.startNew(timeout) : null;
+  if (hub.monitoring) hub.noteSuspend();
+  try {
+    while (state === 0) yield;
+  } finally {
+    active = false;
+    t?.cancel();
+  }
+  if (state === 2) throw result;
+  return result;
+} as never);
+
+export interface WithTimeoutOptions<D> {
+  /** Returned instead of throwing Timeout when the time runs out. */
+  timeoutValue?: D;
+}
+
+/**
+ * Run `fn()` with a time limit of `seconds`; throws Timeout, or returns `timeoutValue` if that option is given.
+ * @blocking
+ */
+export const withTimeout: {
+  <T>(seconds: number | null, fn: () => T): T;
+  <T, D>(seconds: number | null, fn: () => T, options: WithTimeoutOptions<D> & { timeoutValue: D }): T | D;
+} = green(function* withTimeout(
+  seconds: number | null,
+  fn: () => unknown,
+  options?: WithTimeoutOptions<unknown>,
+): Green<unknown> {
+  if (typeof fn !== 'function') throw new TypeError(`withTimeout(seconds, fn) needs a function; got ${String(fn)}`);
+  const t = Timeout.startNew(seconds);
+  try {
+    const g = (fn as any)[GREEN];
+    return g !== undefined ? yield* g.call(undefined) : fn();
+  } catch (e) {
+    if (e === t && options !== undefined && 'timeoutValue' in options) return options.timeoutValue;
+    throw e;
+  } finally {
+    t.cancel();
+  }
+} as never);

@@ -1,0 +1,32 @@
+/**
+ * Hand-written green code for runtime tests, until the transform writes it: `yield* G(sleep)(0)` is what the
+ * transform emits for `sleep(0)`, and `yield* M(ev, 'wait')(1)` for `ev.wait(1)`.
+ */
+import { GREEN, green, runMain, type Green } from '../../src/index.js';
+
+type Fn = (...args: any[]) => any;
+
+/** The generator form of a green function: `yield* G(fn)(...args)`. */
+export function G<F extends Fn>(fn: F): (...args: Parameters<F>) => Green<ReturnType<F>> {
+  const g = (fn as any)[GREEN];
+  if (g === undefined) throw new TypeError(`${fn.name || 'function'} is not green`);
+  return g;
+}
+
+/** The generator form of a green method bound to its object: `yield* M(obj, 'name')(...args)`. */
+export function M<O extends object, K extends keyof O>(
+  obj: O,
+  name: K,
+): O[K] extends Fn ? (...args: Parameters<O[K]>) => Green<ReturnType<O[K]>> : never {
+  const g = (obj[name] as any)?.[GREEN];
+  if (g === undefined) throw new TypeError(`${String(name)} is not a green method`);
+  return ((...args: unknown[]) => g.apply(obj, args)) as never;
+}
+
+/** A green function written as a generator: what the transform makes of an ordinary function that blocks. */
+export const gf = green;
+
+/** Run blocking code in the main greenlet, as the transform does for a module's top level. */
+export function run<T>(body: () => Green<T>): Promise<T> {
+  return runMain(body);
+}
