@@ -40,7 +40,7 @@ export interface GreenletExtra {
   suspendedAt?: string;
 }
 
-let nextIdent = 1;
+let nextIdent = 0;
 const EMPTY: unknown[] = [];
 
 /** Live (started, not dead) greenlets, as an intrusive list: formatRunInfo and wait() walk it. */
