@@ -16,10 +16,14 @@ export function functionName(fn: unknown): string {
   return typeof fn === 'function' && fn.name ? fn.name : '<anonymous>';
 }
 
+/** The name of the function a greenlet runs (or ran): `_run` for a subclass that overrides it, as in gevent. */
+export function runName(g: Greenlet<any>): string {
+  return g._fn !== null ? functionName(g._fn) : (g._x?.runName ?? '_run');
+}
+
 export function describeGreenlet(g: Greenlet<any>): string {
   const where = g._x?.spawnSite ? userFrame(g._x.spawnSite) : null;
-  const run = g._x?.runName;
-  return `<Greenlet "${g.name}"${run ? ` ${run}` : ''}${where ? ` at ${where}` : ''}>`;
+  return `<Greenlet "${g.name}" ${runName(g)}${where ? ` at ${where}` : ''}>`;
 }
 
 export function formatError(error: unknown): string {

@@ -7,8 +7,8 @@ import { GREEN, defineGreenMethods, green, type Green } from './convention.js';
 import { Timeout } from './timeout.js';
 import { GreenletExit, InvalidSwitchError } from './errors.js';
 export { GreenletExit };
-import { getHub, getcurrent, RESUME_NONE, RESUME_THROW } from './hub.js';
-import { functionName } from './describe.js';
+import { getHub, getcurrent, RESUME_NONE, RESUME_NEXT, RESUME_THROW, type Hub } from './hub.js';
+import { runName } from './describe.js';
 import type { TimerEntry } from './timers.js';
 
 const NEW = 0;
@@ -163,7 +163,7 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
   }
 
   toString(): string {
-    return `<Greenlet "${this.name}": ${functionName(this._fn ?? this._x?.runName)}>`;
+    return `<Greenlet "${this.name}": ${runName(this)}>`;
   }
 
   // ---- starting ----------------------------------------------------------------------------------------
@@ -188,7 +188,6 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     if (first !== null) first._prev = this;
     live.first = this;
     live.count++;
-    if (this._fn !== null && this._x !== null) this._x.runName = functionName(this._fn);
   }
 
   /** @internal Called by the hub to run this greenlet until it next suspends or finishes. */
@@ -239,8 +238,7 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     this._result = result;
     this._gen = null;
     this._args = null;
-    if (this._x?.runName === undefined && this._fn !== null) this._extra().runName = functionName(this._fn);
-    this._fn = null;
+    // _fn is kept (a reference, no allocation) so reports and toString can still name what it ran.
     const prev = this._prev;
     const next = this._next;
     if (prev !== null) prev._next = next;
@@ -315,26 +313,40 @@ function startTimerFired(g: Greenlet<any>): void {
   getHub().schedule(g);
 }
 
+/**
+ * Fire the links of a dead greenlet, from the hub. As in gevent, links are taken one at a time from the front,
+ * so a callback may unlink a later one (which then never fires) or add a new one (which does), and a `link()`
+ * callback starts at once in its own greenlet, running until it first blocks before the next link fires.
+ */
 function notifyLinks(g: Greenlet<any>): void {
   const links = g._links;
   if (links === null) return;
-  g._links = null;
   const hub = getHub();
-  const ok = g.successful();
-  for (let i = 0; i < links.length; i += 2) {
-    const cb = links[i] as LinkCallback<any>;
-    const kind = links[i + 1] as number;
+  const ok = g._state === SUCCESS;
+  while (links.length > 0) {
+    const cb = links.shift() as LinkCallback<any>;
+    const kind = links.shift() as number;
     if ((kind === LINK_VALUE && !ok) || (kind === LINK_EXCEPTION && ok)) continue;
-    const call = typeof cb === 'function' ? cb : (source: Greenlet<any>) => cb[LINK_TARGET](source);
-    if (kind === LINK_RAW || typeof cb !== 'function') {
-      try {
-        call(g);
-      } catch (e) {
-        hub.handleError(g, e);
-      }
+    if (typeof cb !== 'function') {
+      callLink(hub, g, cb[LINK_TARGET], cb);
+    } else if (kind === LINK_RAW) {
+      callLink(hub, g, cb, undefined);
     } else {
-      Greenlet.spawn(call, g);
+      const lg = new Greenlet(cb, g);
+      lg._begin();
+      lg._pending = RESUME_NEXT;
+      lg._switchIn();
+      hub.current = hub.main;
     }
+  }
+  if (g._links === links) g._links = null;
+}
+
+function callLink(hub: Hub, g: Greenlet<any>, fn: (source: Greenlet<any>) => void, thisArg: unknown): void {
+  try {
+    fn.call(thisArg, g);
+  } catch (e) {
+    hub.handleError(g, e);
   }
 }
 
@@ -359,6 +371,7 @@ export class MainGreenlet extends Greenlet<unknown> {
     this._state = STARTED;
     this._parent = null;
     this.name = 'MainGreenlet';
+    this._extra().runName = 'main';
     theMainExists = true;
   }
 
