@@ -8,7 +8,7 @@ import type { Greenlet } from './greenlet.js';
 import type { TimerEntry } from './timers.js';
 
 function describe(seconds: number | null | undefined, exception: unknown): string {
-  if (seconds === null || seconds === undefined) return 'Timeout that never fires';
+  if (seconds === null || seconds === undefined) return ''; // gevent's str(Timeout()) is empty too
   const base = `${seconds} second${seconds === 1 ? '' : 's'}`;
   if (exception === undefined || exception === null) return base;
   if (exception === false) return `${base} (silent)`;
@@ -82,7 +82,8 @@ export class Timeout extends Error {
   /** What the greenlet sees when this fires. */
   errorToRaise(): unknown {
     const e = this.exception;
-    if (e === undefined || e === null || e === false) return this;
+    // false ("silent") and a string (gevent: only changes the message) raise the Timeout itself.
+    if (e === undefined || e === null || e === false || typeof e === 'string') return this;
     if (typeof e === 'function') return new (e as new () => unknown)();
     return e;
   }
