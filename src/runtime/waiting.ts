@@ -5,7 +5,7 @@
  */
 import { GREEN, GREEN_ITERATOR, green, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
 import { getHub, getcurrent } from './hub.js';
-import { Greenlet, killError, live } from './greenlet.js';
+import { Greenlet, describeValue, killError, live } from './greenlet.js';
 import { Timeout } from './timeout.js';
 import type { TimerEntry } from './timers.js';
 
@@ -54,6 +54,15 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
 
   private subscribe(): void {
     this.subscribed = true;
+    // Check everything before linking anything, so a bad object leaves no links behind on the good ones.
+    for (const o of this.objects) {
+      if (!isWaitable(o) && !(o !== null && typeof (o as PromiseLike<unknown>)?.then === 'function')) {
+        this.finished = true;
+        throw new TypeError(
+          `iwait/wait can wait on greenlets, events, AsyncResults and promises; got ${describeValue(o)}`,
+        );
+      }
+    }
     for (const o of this.objects) {
       if (isWaitable(o)) {
         if (o.ready()) this.done.push(o);
