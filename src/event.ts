@@ -1,0 +1,2 @@
+/** greenlets/event: Event and AsyncResult (gevent.event). */
+export * from './runtime/event.js';

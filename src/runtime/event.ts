@@ -1,0 +1,230 @@
+/**
+ * gevent.event: Event (a flag greenlets wait on) and AsyncResult (a one-shot value or error greenlets wait for).
+ *
+ * Both wake every waiter at once with `hub.schedule(g, WOKEN)` and empty their queue in the same step, so
+ * `set(); clear()` still wakes everyone: the waiter learns from its resume value that it was woken, and does not
+ * re-check a flag that may already be clear again.
+ */
+import { defineGreenMethods, type Green } from './convention.js';
+import { getHub, type Hub } from './hub.js';
+import { LINK_TARGET, type Greenlet, type LinkTarget } from './greenlet.js';
+import { Timeout } from './timeout.js';
+import { Linkable, TIMED_OUT, WOKEN, wakeTimedOut, yieldTurn } from './linkable.js';
+
+/**
+ * Base of Event and AsyncResult: "ready" is sticky until reset, and becoming ready wakes all waiters.
+ * Exported only so declaration files can name it.
+ */
+export abstract class Broadcast extends Linkable {
+  /** @internal Woken waiters that have not run yet: a caller finding us ready lets them go first. */
+  _woken = 0;
+
+  /** @internal Wake everyone queued now (FIFO) and the rawlink callbacks. */
+  _wakeAll(): void {
+    const q = this._q;
+    if (q.size > 0) {
+      const hub = getHub();
+      const gs = q.takeAll();
+      for (let i = 0; i < gs.length; i++) {
+        const g = gs[i];
+        if (g === null) continue;
+        this._woken++;
+        hub.schedule(g, WOKEN);
+      }
+    }
+    this._scheduleNotify();
+  }
+
+  /**
+   * @internal Block the current greenlet until woken or `timeout` seconds pass. True if woken by the object
+   * becoming ready (even if it has been reset since), false on timeout.
+   */
+  *_block(timeout: number | null | undefined): Green<boolean> {
+    const hub = getHub();
+    const cur = hub.current;
+    const q = this._q;
+    q.push(cur);
+    const t = timeout != null ? hub.timers.add(timeout, wakeTimedOut, cur) : null;
+    if (hub.monitoring) hub.noteSuspend();
+    // 0: still queued; 1: taken out by _wakeAll (woken); 2: left the queue ourselves.
+    let state = 0;
+    try {
+      while (state === 0) {
+        const v = yield;
+        if (v === WOKEN) state = 1;
+        // The timer and a wake-up can race; whoever took us out of the queue decides.
+        else if (v === TIMED_OUT) state = q.remove(cur) ? 2 : 1;
+        // Any other resume is a stray hint: keep waiting unless we were in fact woken.
+        else if (!q.has(cur)) state = 1;
+      }
+    } finally {
+      if (t !== null) hub.timers.cancel(t);
+      // Thrown into (kill, Timeout, plain call): leave the queue, unless _wakeAll already took us out.
+      if (state === 0) state = q.remove(cur) ? 2 : 1;
+      if (state === 1) this._woken--;
+    }
+    return state === 1;
+  }
+
+  /** @internal Ready already: run after the waiters that were just woken, then go on. */
+  *_afterWoken(hub: Hub): Green<void> {
+    if (this._woken > 0) yield* yieldTurn(hub);
+  }
+}
+
+/**
+ * A flag that greenlets can wait for (gevent.event.Event). `set()` wakes every waiting greenlet, in the order
+ * they started waiting; waiting on a set Event returns at once.
+ */
+export class Event extends Broadcast {
+  private _flag = false;
+
+  /**
+   * Wait until the flag is set, at most `timeout` seconds. True if it is set on entry or was set while waiting
+   * (even if cleared again before this greenlet ran); false only if the timeout passed first.
+   * @blocking
+   */
+  declare wait: (timeout?: number | null) => boolean;
+
+  isSet(): boolean {
+    return this._flag;
+  }
+  /** Same as isSet(): the readiness protocol that iwait/wait use. */
+  override ready(): boolean {
+    return this._flag;
+  }
+
+  /** Set the flag and wake every waiter. Waits that start while it stays set return at once. */
+  set(): void {
+    this._flag = true;
+    this._wakeAll();
+  }
+
+  /** Reset the flag: later waits block until the next set(). Waiters already woken still return true. */
+  clear(): void {
+    this._flag = false;
+  }
+
+  override toString(): string {
+    return `<Event ${this._flag ? 'set' : 'clear'} _links[${this.linkcount()}]>`;
+  }
+}
+
+defineGreenMethods(Event, {
+  *wait(this: Event, timeout?: number | null): Green<boolean> {
+    if (this.isSet()) {
+      yield* this._afterWoken(getHub());
+      return true;
+    }
+    return yield* this._block(timeout);
+  },
+});
+
+const UNSET: unique symbol = Symbol('unset') as never;
+
+export interface GetOptions {
+  /** False: do not wait; throw Timeout if no result is there yet. */
+  block?: boolean;
+  /** Seconds to wait at most before throwing Timeout. */
+  timeout?: number | null;
+}
+
+/**
+ * A value or an error that will be there later, and that greenlets can wait for (gevent.event.AsyncResult).
+ * A link target: `g.link(result)` stores g's value or error in it when g dies. A thenable: `await result`.
+ */
+export class AsyncResult<T = unknown> extends Broadcast implements LinkTarget, PromiseLike<T> {
+  private _value: T | typeof UNSET = UNSET;
+  private _exception: unknown = UNSET;
+  private _promise: Promise<T> | null = null;
+
+  /**
+   * The value once set; otherwise waits (at most `timeout` seconds) and returns it. Throws the error given to
+   * setException(); throws Timeout if there is no result with `block: false` or when the timeout passes.
+   * @blocking
+   */
+  declare get: (options?: GetOptions) => T;
+  /**
+   * Wait until there is a result, at most `timeout` seconds. Returns the value, or undefined if it holds an
+   * error or the timeout passed. Never throws the stored error.
+   * @blocking
+   */
+  declare wait: (timeout?: number | null) => T | undefined;
+
+  /** True once set() or setException() was called. */
+  override ready(): boolean {
+    return this._value !== UNSET || this._exception !== UNSET;
+  }
+  /** True once it holds a value (set() was called). */
+  successful(): boolean {
+    return this._value !== UNSET;
+  }
+  /** The value given to set(), else undefined. */
+  get value(): T | undefined {
+    return this._value !== UNSET ? this._value : undefined;
+  }
+  /** The error given to setException(), else undefined. */
+  get exception(): unknown {
+    return this._exception !== UNSET ? this._exception : undefined;
+  }
+
+  /** Store the value and wake every waiter. */
+  set(value: T): void {
+    this._value = value;
+    this._wakeAll();
+  }
+
+  /** Store an error that get() will throw, and wake every waiter. */
+  setException(error: unknown): void {
+    this._exception = error;
+    this._wakeAll();
+  }
+
+  /** The value now, or the stored error thrown; Timeout if there is no result yet. Never blocks. */
+  getNowait(): T {
+    if (this._value !== UNSET) return this._value;
+    if (this._exception !== UNSET) throw this._exception;
+    throw new Timeout(0);
+  }
+
+  /** As a link target (`g.link(result)`): copy the dead greenlet's value or error in. */
+  [LINK_TARGET](source: Greenlet<any>): void {
+    if (source.successful()) this.set(source.value as T);
+    else this.setException(source.exception);
+  }
+
+  /** `await result` gives the value or rejects with the stored error. */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    if (this._promise === null) {
+      this._promise = new Promise<T>((resolve, reject) => {
+        this.rawlink((r) => (r.successful() ? resolve(r._value as T) : reject(r._exception)));
+      });
+    }
+    return this._promise.then(onfulfilled, onrejected);
+  }
+
+  override toString(): string {
+    const state = this._value !== UNSET ? `value=${String(this._value)}` : this._exception !== UNSET ? `exception=${String(this._exception)}` : 'unset';
+    return `<AsyncResult ${state} _links[${this.linkcount()}]>`;
+  }
+}
+
+defineGreenMethods(AsyncResult, {
+  *get(this: AsyncResult<any>, options?: GetOptions): Green<unknown> {
+    if (!this.ready()) {
+      if (options?.block === false) throw new Timeout(0);
+      const timeout = options?.timeout;
+      yield* this._block(timeout);
+      if (!this.ready()) throw new Timeout(timeout ?? null);
+    }
+    return this.getNowait();
+  },
+  *wait(this: AsyncResult<any>, timeout?: number | null): Green<unknown> {
+    if (this.ready()) yield* this._afterWoken(getHub());
+    else yield* this._block(timeout);
+    return this.value;
+  },
+});
