@@ -1,7 +1,7 @@
 /** sleep and idle: the two ways a greenlet gives up the loop without waiting on anything. */
 import { green } from './convention.js';
 import { getHub, RESUME_NONE } from './hub.js';
-import type { Greenlet } from './greenlet.js';
+import { describeValue, type Greenlet } from './greenlet.js';
 
 function wake(g: Greenlet<any>): void {
   getHub().schedule(g);
@@ -15,9 +15,10 @@ function wake(g: Greenlet<any>): void {
 export const sleep: (seconds?: number) => void = green(function* sleep(seconds: number = 0) {
   const hub = getHub();
   const cur = hub.current;
+  // Checked first: a string would otherwise be coerced ('1' > 0) and sleep for a second.
+  if (typeof seconds !== 'number') throw new TypeError(`sleep() takes a number of seconds; got ${describeValue(seconds)}`);
   if (hub.monitoring) hub.noteSuspend();
   if (!(seconds > 0)) {
-    if (typeof seconds !== 'number') throw new TypeError(`sleep() takes a number of seconds; got ${String(seconds)}`);
     hub.schedule(cur);
     try {
       yield;

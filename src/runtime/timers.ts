@@ -14,6 +14,8 @@ export class TimerEntry {
   ) {}
 }
 
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 export class TimerHeap {
   private heap: TimerEntry[] = [];
   private seq = 0;
@@ -71,7 +73,9 @@ export class TimerHeap {
     if (first.deadline === this.armedFor && this.nodeTimer !== null) return;
     if (this.nodeTimer !== null) clearTimeout(this.nodeTimer);
     this.armedFor = first.deadline;
-    this.nodeTimer = setTimeout(this.fire, Math.max(0, first.deadline - performance.now()));
+    // Node turns a delay above 2^31-1 ms (~24.8 days, or Infinity) into 1 ms with a warning: cap it, and the
+    // heap re-arms when that much time has passed.
+    this.nodeTimer = setTimeout(this.fire, Math.min(MAX_DELAY_MS, Math.max(0, first.deadline - performance.now())));
   }
 
   private disarm(): void {
