@@ -291,15 +291,16 @@ export interface WithTimeoutOptions<D> {
  * Run `fn()` with a time limit of `seconds`; throws Timeout, or returns `timeoutValue` if that option is given.
  * @blocking
  */
-export const withTimeout: {
-  <T>(seconds: number | null, fn: () => T): T;
-  <T, D>(seconds: number | null, fn: () => T, options: WithTimeoutOptions<D> & { timeoutValue: D }): T | D;
-} = green(function* withTimeout(
+export const withTimeout: <T, D = never>(
+  seconds: number | null,
+  fn: () => T,
+  options?: WithTimeoutOptions<D>,
+) => T | D = green(function* withTimeout(
   seconds: number | null,
   fn: () => unknown,
   options?: WithTimeoutOptions<unknown>,
 ): Green<unknown> {
-  if (typeof fn !== 'function') throw new TypeError(`withTimeout(seconds, fn) needs a function; got ${String(fn)}`);
+  if (typeof fn !== 'function') throw new TypeError(`withTimeout(seconds, fn) needs a function; got ${describeValue(fn)}`);
   const t = Timeout.startNew(seconds);
   try {
     const g = (fn as any)[GREEN];
