@@ -37,7 +37,7 @@ export abstract class Broadcast extends Linkable {
 
   /**
    * @internal Block the current greenlet until woken or `timeout` seconds pass. True if woken by the object
-   * becoming ready (even if it has been reset since), false on timeout.
+   * becoming ready (even if it has been reset since), false if the timeout came first.
    */
   *_block(timeout: number | null | undefined): Green<boolean> {
     const hub = getHub();
@@ -48,12 +48,17 @@ export abstract class Broadcast extends Linkable {
     if (hub.monitoring) hub.noteSuspend();
     // 0: still queued; 1: taken out by _wakeAll (woken); 2: left the queue ourselves.
     let state = 0;
+    let timedOut = false;
     try {
       while (state === 0) {
         const v = yield;
         if (v === WOKEN) state = 1;
-        // The timer and a wake-up can race; whoever took us out of the queue decides.
-        else if (v === TIMED_OUT) state = q.remove(cur) ? 2 : 1;
+        else if (v === TIMED_OUT) {
+          // The first resume wins, as in gevent: a set() that comes after our timer fired is too late for us,
+          // even if it took us out of the queue before we ran.
+          timedOut = true;
+          state = q.remove(cur) ? 2 : 1;
+        }
         // Any other resume is a stray hint: keep waiting unless we were in fact woken.
         else if (!q.has(cur)) state = 1;
       }
@@ -63,7 +68,7 @@ export abstract class Broadcast extends Linkable {
       if (state === 0) state = q.remove(cur) ? 2 : 1;
       if (state === 1) this._woken--;
     }
-    return state === 1;
+    return state === 1 && !timedOut;
   }
 
   /** @internal Ready already: run after the waiters that were just woken, then go on. */

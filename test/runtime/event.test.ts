@@ -123,17 +123,32 @@ describe('Event', () => {
     });
   });
 
-  it('a set() that comes due together with the timeout counts as set', async () => {
-    const ev = new Event();
+  it('wait(timeout): whichever comes first of its timeout and set() decides', async () => {
     await run(function* () {
-      const g = spawn(waitOn, ev, 0.02);
+      // The timeout fires first, set() just after in the same turn: false, as in gevent.
+      const ev = new Event();
+      const late = spawn(waitOn, ev, 0.02);
       yield* G(sleep)(0);
-      // The waiter's timer and the setter's timer fire in the same turn, the timer first.
       getHub().timers.add(0.02, () => ev.set());
       spin(40);
-      yield* G(joinall)([g]);
-      expect(g.value).toBe(true);
+      yield* G(joinall)([late]);
+      expect(late.value).toBe(false);
       expect(ev.linkcount()).toBe(0);
+      // The woken-waiter count is right again: a new caller does not yield a turn for the timed-out one.
+      const order: string[] = [];
+      spawn(() => order.push('other'));
+      expect(yield* M(ev, 'wait')()).toBe(true);
+      order.push('caller');
+      yield* G(sleep)(0);
+      expect(order).toEqual(['caller', 'other']);
+      // set() fires first: true.
+      const ev2 = new Event();
+      const early = spawn(waitOn, ev2, 0.02);
+      yield* G(sleep)(0);
+      getHub().timers.add(0.01, () => ev2.set());
+      spin(40);
+      yield* G(joinall)([early]);
+      expect(early.value).toBe(true);
     });
   });
 
