@@ -1,0 +1,72 @@
+/**
+ * The flow graph of function values (Feldthaus et al., ICSE 2013, field-based): nodes are abstract places a
+ * function value can be in (a variable, a property *name* across all objects, a function's return, the one
+ * shared "element" field of arrays/Maps/Sets, a call's result); edges say "whatever is here may also be there".
+ * Values are small integers (the analysis numbers every function-like and every root). Propagation is a
+ * worklist over (node, value) pairs, so the cost is linear in edges x values that actually flow; listeners let
+ * the call graph grow on the fly (a function reaching a callee binds the call's arguments to its parameters).
+ */
+export class FlowGraph {
+  private sets: Array<Set<number> | undefined> = [];
+  private succ: Array<number[] | undefined> = [];
+  private listeners: Array<Array<(value: number) => void> | undefined> = [];
+  private edgeKeys = new Set<number>();
+  private queue: number[] = [];
+  private static readonly EMPTY: ReadonlySet<number> = new Set();
+
+  newNode(): number {
+    this.sets.push(undefined);
+    this.succ.push(undefined);
+    this.listeners.push(undefined);
+    return this.sets.length - 1;
+  }
+
+  get size(): number {
+    return this.sets.length;
+  }
+
+  addValue(node: number, value: number): void {
+    if (node < 0) return;
+    let s = this.sets[node];
+    if (s === undefined) this.sets[node] = s = new Set();
+    if (s.has(value)) return;
+    s.add(value);
+    this.queue.push(node, value);
+  }
+
+  addEdge(from: number, to: number): void {
+    if (from < 0 || to < 0 || from === to) return;
+    // Node ids stay far below 2^26, so the pair packs exactly into a double.
+    const key = from * 67108864 + to;
+    if (this.edgeKeys.has(key)) return;
+    this.edgeKeys.add(key);
+    (this.succ[from] ??= []).push(to);
+    const s = this.sets[from];
+    if (s !== undefined) for (const v of s) this.addValue(to, v);
+  }
+
+  /** Call `fn` for every value that reaches `node`, now or later. */
+  onValue(node: number, fn: (value: number) => void): void {
+    if (node < 0) return;
+    (this.listeners[node] ??= []).push(fn);
+    const s = this.sets[node];
+    if (s !== undefined) for (const v of [...s]) fn(v);
+  }
+
+  values(node: number): ReadonlySet<number> {
+    return node < 0 ? FlowGraph.EMPTY : (this.sets[node] ?? FlowGraph.EMPTY);
+  }
+
+  solve(): void {
+    const q = this.queue;
+    // A stack, not a FIFO: order does not matter for the fixed point and pop() is O(1).
+    while (q.length > 0) {
+      const value = q.pop()!;
+      const node = q.pop()!;
+      const succ = this.succ[node];
+      if (succ !== undefined) for (let i = 0; i < succ.length; i++) this.addValue(succ[i]!, value);
+      const ls = this.listeners[node];
+      if (ls !== undefined) for (let i = 0; i < ls.length; i++) ls[i]!(value);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/** Analyse a small real TypeScript program written to a temp dir (with the greenlets stand-in package). */
+import ts from 'typescript';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeProgram, type AnalysisOptions } from '../../../src/transformer/analysis/index.js';
+import type { CallSite, FileAnalysis, ProgramAnalysis } from '../../../src/transformer/analysis/types.js';
+import { functionName } from '../../../src/transformer/analysis/names.js';
+import type { GreenletsDiagnostic } from '../../../src/transformer/api.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../../..');
+const fixtures = path.join(repoRoot, 'fixtures/analysis');
+
+export const compilerOptions: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+  types: ['node'],
+  typeRoots: [path.join(repoRoot, 'node_modules/@types')],
+  lib: ['lib.es2023.d.ts'],
+};
+
+/** Write `files` (relative names → text) into a fresh project dir with node_modules/greenlets and untyped-lib. */
+export function writeProject(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gl-analysis-'));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }');
+  for (const pkg of ['greenlets', 'untyped-lib']) fs.cpSync(path.join(fixtures, pkg), path.join(dir, 'node_modules', pkg), { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    const p = path.join(dir, name);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, text);
+  }
+  return dir;
+}
+
+export interface Analyzed {
+  dir: string;
+  program: ts.Program;
+  analysis: ProgramAnalysis;
+  sf(name: string): ts.SourceFile;
+  file(name: string): FileAnalysis;
+  /** Names of the green functions of a file, sorted. */
+  green(name: string): string[];
+  /** The call site of the call whose source text is `text` ('plain' when it is not in `calls`). */
+  call(name: string, text: string): CallSite | 'plain';
+  iteration(name: string, text: string, kind?: ts.SyntaxKind): string;
+  /** `CODE line:col` of each diagnostic of the file (or of every file). */
+  codes(name?: string): string[];
+  diagnostics(name?: string): GreenletsDiagnostic[];
+  fn(name: string, fnName: string): ts.Node;
+}
+
+export function analyze(files: Record<string, string>, options: AnalysisOptions = {}): Analyzed {
+  const dir = writeProject(files);
+  const rootNames = Object.keys(files).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+  const program = ts.createProgram(rootNames, compilerOptions);
+  const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length > 0) {
+    throw new Error('test program does not type-check:\n' + ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n' }));
+  }
+  const analysis = analyzeProgram(program, options);
+  const sf = (name: string) => {
+    const s = program.getSourceFile(path.join(dir, name));
+    if (!s) throw new Error(`no source file ${name}`);
+    return s;
+  };
+  const find = (name: string, pred: (n: ts.Node) => boolean): ts.Node => {
+    let found: ts.Node | undefined;
+    const s = sf(name);
+    const visit = (n: ts.Node): void => {
+      if (!found && pred(n)) found = n;
+      if (!found) ts.forEachChild(n, visit);
+    };
+    visit(s);
+    if (!found) throw new Error(`not found in ${name}`);
+    return found;
+  };
+  const file = (name: string) => analysis.file(sf(name));
+  const diagnostics = (name?: string) =>
+    name ? file(name).diagnostics : Object.keys(files).filter((f) => f.endsWith('.ts')).flatMap((f) => file(f).diagnostics);
+  return {
+    dir,
+    program,
+    analysis,
+    sf,
+    file,
+    green: (name) => [...file(name).green].map((n) => functionName(n)).sort(),
+    call(name, text) {
+      const s = sf(name);
+      const node = find(name, (n) => (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n) || ts.isNewExpression(n)) && n.getText(s) === text);
+      return file(name).calls.get(node) ?? 'plain';
+    },
+    iteration(name, text, kind) {
+      const s = sf(name);
+      const node = find(
+        name,
+        (n) =>
+          (kind === undefined ? ts.isForOfStatement(n) || ts.isSpreadElement(n) || ts.isArrayBindingPattern(n) || ts.isArrayLiteralExpression(n) : n.kind === kind) &&
+          n.getText(s).startsWith(text),
+      );
+      return file(name).iterations.get(node) ?? 'plain';
+    },
+    codes: (name) => diagnostics(name).map((d) => `${d.code} ${d.line}:${d.column}`),
+    diagnostics,
+    fn(name, fnName) {
+      return find(name, (n) => (ts.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body !== undefined && functionName(n) === fnName));
+    },
+  };
+}
