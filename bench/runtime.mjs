@@ -38,6 +38,9 @@ const MEM_PROCS = 3;
 
 const distUrl = (f) => pathToFileURL(path.join(DIST, f)).href;
 const gl = () => import(distUrl('index.js'));
+/** dist/<name>.js (the public entry), or dist/runtime/<name>.js while the entry is not written yet. */
+const entryFile = (name) =>
+  existsSync(path.join(DIST, `${name}.js`)) ? `${name}.js` : existsSync(path.join(DIST, 'runtime', `${name}.js`)) ? `runtime/${name}.js` : null;
 const now = () => performance.now();
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,11 +62,20 @@ const mem = () => {
 async function timed(run, warmArg, arg) {
   await run(warmArg);
   const xs = [];
+  const cpu = [];
   for (let i = 0; i < RUNS; i++) {
     gc();
-    xs.push(await run(arg));
+    const c0 = process.cpuUsage();
+    const w0 = now();
+    const v = await run(arg);
+    const w = now() - w0;
+    const c = process.cpuUsage(c0);
+    xs.push(v);
+    // The same figure scaled by this process's CPU time over wall time: steadier when other work shares the
+    // machine (time spent descheduled does not count; GC helper threads do).
+    cpu.push((v * (c.user + c.system)) / 1000 / w);
   }
-  return { value: median(xs), runs: xs };
+  return { value: median(xs), runs: xs, cpu };
 }
 
 /** A minimal promise-based async queue: the async/await analogue of gevent.queue.Queue (unbounded). */
@@ -167,7 +179,7 @@ const CASES = {
   // 3. queue ping-pong -----------------------------------------------------------------------------------
   async 'queue:greenlets'() {
     const { spawn, joinall, runMain, green, GREEN } = await gl();
-    const { Queue } = await import(distUrl('queue.js'));
+    const { Queue } = await import(distUrl(entryFile('queue')));
     const run = (n) => {
       const a = new Queue();
       const b = new Queue();
@@ -217,7 +229,7 @@ const CASES = {
   // 4. memory per greenlet blocked on an Event -----------------------------------------------------------
   async 'event-mem:greenlets'() {
     const { spawn, joinall, runMain, green, sleep, GREEN } = await gl();
-    const { Event } = await import(distUrl('event.js'));
+    const { Event } = await import(distUrl(entryFile('event')));
     const run = (n) =>
       runMain(function* () {
         const ev = new Event();
@@ -403,8 +415,12 @@ function child(name, procs = 1) {
   return med;
 }
 
-function pendingReason(file) {
-  return existsSync(path.join(DIST, file)) ? null : `pending: dist/${file} not built (src/runtime/${file.replace('.js', '.ts')} not there yet)`;
+const entryNotes = [];
+function pendingReason(name) {
+  const f = entryFile(name);
+  if (f === null) return `pending: neither dist/${name}.js nor dist/runtime/${name}.js is built (src/runtime/${name}.ts not there yet)`;
+  if (f !== `${name}.js`) entryNotes.push(`${name}: dist/${name}.js is not built yet (no src/${name}.ts); measured dist/${f}`);
+  return null;
 }
 
 function geventRun() {
@@ -451,10 +467,10 @@ function main() {
   run('switch:greenlets');
   run('switch:setImmediate');
   run('switch:microtask');
-  const queuePending = pendingReason('queue.js');
+  const queuePending = pendingReason('queue');
   if (!queuePending) run('queue:greenlets');
   run('queue:async');
-  const eventPending = pendingReason('event.js');
+  const eventPending = pendingReason('event');
   if (!eventPending) run('event-mem:greenlets', MEM_PROCS);
   run('event-mem:async', MEM_PROCS);
   run('sleepers:greenlets', MEM_PROCS);
@@ -544,13 +560,19 @@ function main() {
     `node: ${process.version} (${process.platform}/${process.arch})`,
     `machine: nproc=${os.availableParallelism?.() ?? os.cpus().length}, model name: ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM`,
     gevLine,
+    ...entryNotes,
     `load average (1 min) at start ${load0.toFixed(2)}, at end ${os.loadavg()[0].toFixed(2)} (other work on the machine skews the numbers)`,
     `runs: timing cases ${RUNS} runs after a warm-up, median; memory cases ${MEM_PROCS} fresh processes, median; took ${seconds} s`,
   ];
   const details = [];
   for (const [k, v] of Object.entries(r)) {
     if (!v || v.skipped || v.error) continue;
-    if (v.runs) details.push(`- ${k}: runs ${v.runs.map((x) => x.toFixed(1)).join(', ')} ns`);
+    if (v.runs) {
+      details.push(
+        `- ${k}: runs ${v.runs.map((x) => x.toFixed(1)).join(', ')} ns` +
+          (v.cpu ? ` (CPU-time based: ${v.cpu.map((x) => x.toFixed(1)).join(', ')} ns)` : ''),
+      );
+    }
     else if (v.procs) details.push(`- ${k}: per process ${v.procs.map((x) => (k.startsWith('sleepers') ? fmtMB(x) : fmtB(x))).join(', ')}`);
   }
 

@@ -38,11 +38,51 @@ function envResolver(): ResolverName {
   throw new RangeError(`GREENLETS_RESOLVER=${JSON.stringify(raw)}: expected thread, ares or block`);
 }
 
-const maxBlockingTime = envNumber('GREENLETS_MAX_BLOCKING_TIME');
+/** gevent's default max_blocking_time, used when the monitor is turned on without a limit. */
+const DEFAULT_MAX_BLOCKING_TIME = 0.1;
+
+let maxBlockingTime = envNumber('GREENLETS_MAX_BLOCKING_TIME');
+let monitorThread = envFlag('GREENLETS_MONITOR_THREAD', maxBlockingTime !== null);
+if (monitorThread && maxBlockingTime === null) maxBlockingTime = DEFAULT_MAX_BLOCKING_TIME;
+
+const monitorListeners: Array<() => void> = [];
+
+/** @internal The hub subscribes so that turning the monitor on or off at run time takes effect at its next drain. */
+export function onMonitorConfigChange(fn: () => void): void {
+  monitorListeners.push(fn);
+}
+
+/** Whether the blocking monitor is on: a limit is set and the monitor is wanted. */
+export function monitorEnabled(): boolean {
+  return monitorThread && maxBlockingTime !== null;
+}
+
+function monitorChanged(): void {
+  for (const fn of monitorListeners) fn();
+}
 
 export const config: Config = {
-  maxBlockingTime,
-  monitorThread: envFlag('GREENLETS_MONITOR_THREAD', maxBlockingTime !== null),
+  // Setting a limit turns the monitor on (null turns it off); turning the monitor on without a limit uses
+  // gevent's default of 0.1 seconds.
+  get maxBlockingTime(): number | null {
+    return maxBlockingTime;
+  },
+  set maxBlockingTime(value: number | null) {
+    if (value !== null && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
+      throw new RangeError(`config.maxBlockingTime must be a non-negative number of seconds or null; got ${String(value)}`);
+    }
+    maxBlockingTime = value;
+    monitorThread = value !== null;
+    monitorChanged();
+  },
+  get monitorThread(): boolean {
+    return monitorThread;
+  },
+  set monitorThread(value: boolean) {
+    monitorThread = !!value;
+    if (monitorThread && maxBlockingTime === null) maxBlockingTime = DEFAULT_MAX_BLOCKING_TIME;
+    monitorChanged();
+  },
   resolver: envResolver(),
   trackGreenletTree: envFlag('GREENLETS_TRACK_GREENLET_TREE', true),
   trackSpawnSites: envFlag('GREENLETS_TRACK_SPAWN_SITES', false),

@@ -370,6 +370,7 @@ export class MainGreenlet extends Greenlet<unknown> {
     super();
     this._state = STARTED;
     this._parent = null;
+    if (this._x !== null) this._x.spawnSite = undefined; // created with the hub: its "spawn site" means nothing
     this.name = 'MainGreenlet';
     this._extra().runName = 'main';
     theMainExists = true;

@@ -4,12 +4,12 @@
  * and the rest continues after Node has polled I/O (setImmediate). A switch is therefore one generator
  * resume plus a ring-buffer push and shift: no promise, no microtask per switch.
  */
-import { config } from './config.js';
+import { config, monitorEnabled, onMonitorConfigChange } from './config.js';
 import { LoopExit } from './errors.js';
 import { TimerHeap } from './timers.js';
 import type { Greenlet } from './greenlet.js';
 import { MainGreenlet } from './greenlet.js';
-import { describeGreenlet, formatError } from './describe.js';
+import { describeGreenlet, formatError, userFrames } from './describe.js';
 
 /** Anything the hub can run from its ready queue: a greenlet (resumed) or a callback. */
 export interface Runnable {
@@ -46,7 +46,8 @@ export class Hub {
   exceptionStream: { write(s: string): unknown } | null = process.stderr;
   /** Seconds the hub runs ready greenlets before it lets Node poll I/O (gevent's switch interval). */
   switchInterval = 0.005;
-  /** True while config.maxBlockingTime is set; primitives then record where they suspend. */
+  /** True while the blocking monitor is on (config.maxBlockingTime set); primitives then record where they
+   * suspend. Follows config changes made at run time. */
   monitoring: boolean;
 
   private ring: (Runnable | undefined)[] = new Array(1024);
@@ -60,7 +61,10 @@ export class Hub {
   constructor() {
     this.main = new MainGreenlet();
     this.current = this.main;
-    this.monitoring = config.maxBlockingTime !== null;
+    this.monitoring = monitorEnabled();
+    onMonitorConfigChange(() => {
+      this.monitoring = monitorEnabled();
+    });
     process.on('beforeExit', this.onBeforeExit);
   }
 
@@ -105,7 +109,10 @@ export class Hub {
     const out = this.exceptionStream;
     if (out === null) return;
     const who = context === null ? 'hub callback' : describeGreenlet(context);
-    out.write(`${who} failed with ${formatError(error)}\n`);
+    // With config.trackSpawnSites, say where the failed greenlet came from (design §6).
+    const site = context?._x?.spawnSite;
+    const spawned = site ? `\n  it was spawned at:\n${userFrames(site)}` : '';
+    out.write(`${who} failed with ${formatError(error)}${spawned}\n`);
   }
 
   /** Record where the current greenlet suspends, for the blocking monitor's report. */
@@ -139,8 +146,7 @@ export class Hub {
     if (this.draining) return;
     this.draining = true;
     try {
-      if (this.monitoring) this.runMonitored();
-      else this.run();
+      this.run();
     } finally {
       this.current = this.main;
       this.draining = false;
@@ -157,6 +163,8 @@ export class Hub {
     const limit = performance.now() + this.switchInterval * 1000;
     let n = 0;
     while (this.count > 0) {
+      // The monitor can be turned on by a greenlet of this very batch (config.maxBlockingTime): one field load.
+      if (this.monitoring) return this.runMonitored();
       const ring = this.ring;
       const r = ring[this.head]!;
       ring[this.head] = undefined;
@@ -190,13 +198,22 @@ export class Hub {
   private reportBlocking(r: Runnable, seconds: number, resumedAt: string | undefined): void {
     const out = this.exceptionStream;
     if (out === null) return;
-    const who = r instanceof Callback ? 'a hub callback' : describeGreenlet(r as Greenlet<any>);
-    const where = resumedAt
-      ? `\n  it was resumed at:\n${resumedAt.split('\n').slice(2).join('\n')}`
-      : '\n  (it had not suspended before: the time was spent from its start)';
+    let who = 'a hub callback';
+    let from = '';
+    let until = '';
+    if (!(r instanceof Callback)) {
+      const g = r as Greenlet<any>;
+      who = describeGreenlet(g);
+      from = resumedAt
+        ? `\n  from where it was resumed:\n${userFrames(resumedAt)}`
+        : `\n  from its start (it had not suspended before)`;
+      const next = g._x?.suspendedAt;
+      if (g.dead) until = '\n  until it finished';
+      else if (next !== undefined && next !== resumedAt) until = `\n  until it suspended again at:\n${userFrames(next)}`;
+    }
     out.write(
       `greenlets: ${who} blocked the event loop for ${seconds.toFixed(3)} seconds ` +
-        `(config.maxBlockingTime = ${config.maxBlockingTime})${where}\n`,
+        `(config.maxBlockingTime = ${config.maxBlockingTime})${from}${until}\n`,
     );
   }
 

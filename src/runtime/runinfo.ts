@@ -1,13 +1,16 @@
 /** formatRunInfo: the live greenlets as a tree by spawner, with spawn sites when they are tracked. */
 import { config } from './config.js';
-import { describeGreenlet } from './describe.js';
+import { describeGreenlet, userFrame } from './describe.js';
 import { live, type Greenlet } from './greenlet.js';
 import { getHub } from './hub.js';
 
-function state(g: Greenlet<any>): string {
-  if (g._pending !== 0) return 'ready';
-  if (g._gen === null) return 'not yet started';
-  return 'suspended';
+function state(g: Greenlet<any>, current: Greenlet<any>): string {
+  if (g === current) return 'running';
+  if (g._gen === null) return g._pending !== 0 ? 'scheduled to start' : 'waiting to start (startLater)';
+  if (g._pending !== 0) return 'ready to resume';
+  // With the blocking monitor on, primitives record where they suspend.
+  const at = userFrame(g._x?.suspendedAt);
+  return at ? `suspended at ${at}` : 'suspended';
 }
 
 export function formatRunInfo(): string[] {
@@ -26,7 +29,9 @@ export function formatRunInfo(): string[] {
   }
   const lines = [`Greenlets: ${nodes.length} live${config.trackSpawnSites ? '' : ' (spawn sites: set GREENLETS_TRACK_SPAWN_SITES=1)'}`];
   const walk = (g: Greenlet<any>, indent: string, isLast: boolean, isRoot: boolean): void => {
-    const label = isRoot ? `${describeGreenlet(g)} (current: ${hub.current === g ? 'yes' : 'no'})` : `${describeGreenlet(g)} ${state(g)}`;
+    const label = isRoot
+      ? `${describeGreenlet(g)} (current: ${hub.current === g ? 'yes' : 'no'})`
+      : `${describeGreenlet(g)} ${state(g, hub.current)}`;
     lines.push(isRoot ? label : `${indent}${isLast ? '+--- ' : '|--- '}${label}`);
     const kids = children.get(g) ?? [];
     kids.forEach((k, i) => walk(k, isRoot ? ' ' : indent + (isLast ? '     ' : '|    '), i === kids.length - 1, false));

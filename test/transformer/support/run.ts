@@ -5,7 +5,7 @@
  * child `node`.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -56,12 +56,22 @@ export interface GreenCompiled {
   diagnostics: GreenletsDiagnostic[];
 }
 
-/** Compile through the transform; its output is passed through transpileModule too, which strips any types it
- * kept and is (near) the identity on JavaScript. */
+/** Compile through the transform (its output is JavaScript). */
 export async function compileGreen(code: string, fileName: string, options: TransformOptions): Promise<GreenCompiled> {
   const transform = await loadTransform();
-  const r = transform(code, fileName, options);
-  return { js: compilePlain(r.code, fileName), transformed: r.code, diagnostics: r.diagnostics };
+  const r = transform(code, fileName, { runtimeModule: runtimeModuleForTests(), ...options });
+  return { js: r.code, transformed: r.code, diagnostics: r.diagnostics };
+}
+
+/**
+ * The emitted code imports the runtime from 'greenlets/emitted' by default. Files under .tmp-diff/ resolve
+ * `greenlets/...` to this package by self-reference, which needs the subpath in package.json "exports"; until
+ * it is there, point the import at the built module by absolute URL.
+ */
+export function runtimeModuleForTests(): string | undefined {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> };
+  if (pkg.exports && './emitted' in pkg.exports) return undefined;
+  return pathToFileURL(join(ROOT, 'dist/runtime/emitted.js')).href;
 }
 
 let built = false;
@@ -69,7 +79,8 @@ let built = false;
  * (`npm test` builds before running vitest). */
 export function ensureRuntimeBuilt(): void {
   if (built) return;
-  if (!existsSync(join(ROOT, 'dist/runtime/convention.js')) || !existsSync(join(ROOT, 'dist/index.js'))) {
+  const needed = ['dist/runtime/convention.js', 'dist/runtime/emitted.js', 'dist/index.js'];
+  if (needed.some((f) => !existsSync(join(ROOT, f)))) {
     try {
       execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
         cwd: ROOT,

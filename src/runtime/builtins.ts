@@ -1,0 +1,228 @@
+/**
+ * Green equivalents of the known higher-order built-ins (design.md §4): `xs.map(u => get(u))` in green code
+ * becomes `yield* builtins['Array.prototype.map'].call(xs, cb)`, which calls the callback through the green
+ * calling convention, one element after the other, with the built-in's own sequential semantics (holes are
+ * skipped, the length is read once, `thisArg` is passed on).
+ *
+ * Each entry is a generator function called with the receiver as `this` and the built-in's own arguments, so
+ * the emitter only swaps the callee. If the receiver turns out not to use the real built-in (a user class with
+ * its own `map`), the call falls back to a dynamic call of whatever method the receiver has: never wrong.
+ */
+import { GREEN, callDynamic, type Green } from './convention.js';
+
+type Cb = (...args: any[]) => any;
+
+/** Call a callback through the convention: its generator if it is green, plainly otherwise. */
+function* invoke(cb: Cb, thisArg: unknown, a: unknown, b: unknown, c: unknown): Green<any> {
+  const g = (cb as any)[GREEN];
+  if (g !== undefined) return yield* g.call(thisArg, a, b, c);
+  return cb.call(thisArg, a, b, c);
+}
+
+function* invoke4(cb: Cb, a: unknown, b: unknown, c: unknown, d: unknown): Green<any> {
+  const g = (cb as any)[GREEN];
+  if (g !== undefined) return yield* g.call(undefined, a, b, c, d);
+  return cb.call(undefined, a, b, c, d);
+}
+
+function checkCallback(cb: unknown, what: string): asserts cb is Cb {
+  if (typeof cb !== 'function') throw new TypeError(`${String(cb)} is not a function (${what})`);
+}
+
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as Record<string, unknown>;
+
+/** The receiver really uses the built-in `name` of arrays or typed arrays; otherwise call what it has. */
+function isBuiltin(recv: any, name: string): boolean {
+  if (recv === null || recv === undefined) return false;
+  const m = recv[name];
+  return m === (Array.prototype as any)[name] || m === TypedArrayProto[name];
+}
+
+function* fallback(recv: any, name: string, args: IArguments | unknown[]): Green<any> {
+  if (recv === null || recv === undefined) throw new TypeError(`Cannot read properties of ${recv} (reading '${name}')`);
+  return yield* callDynamic(recv[name], recv, Array.prototype.slice.call(args));
+}
+
+/** Typed arrays' map/filter build a typed array of the same kind. */
+function sameKind(recv: any, values: unknown[]): any {
+  if (ArrayBuffer.isView(recv) && !(recv instanceof DataView)) return new (recv.constructor as any)(values);
+  return values;
+}
+
+function* forEach(this: any, cb: Cb, thisArg?: unknown): Green<void> {
+  if (!isBuiltin(this, 'forEach')) return yield* fallback(this, 'forEach', arguments);
+  checkCallback(cb, 'forEach');
+  const o = this;
+  const len = o.length >>> 0;
+  for (let k = 0; k < len; k++) if (k in o) yield* invoke(cb, thisArg, o[k], k, o);
+}
+
+function* map(this: any, cb: Cb, thisArg?: unknown): Green<unknown[]> {
+  if (!isBuiltin(this, 'map')) return yield* fallback(this, 'map', arguments);
+  checkCallback(cb, 'map');
+  const o = this;
+  const len = o.length >>> 0;
+  const out: unknown[] = new Array(len);
+  for (let k = 0; k < len; k++) if (k in o) out[k] = yield* invoke(cb, thisArg, o[k], k, o);
+  return sameKind(o, out);
+}
+
+function* filter(this: any, cb: Cb, thisArg?: unknown): Green<unknown[]> {
+  if (!isBuiltin(this, 'filter')) return yield* fallback(this, 'filter', arguments);
+  checkCallback(cb, 'filter');
+  const o = this;
+  const len = o.length >>> 0;
+  const out: unknown[] = [];
+  for (let k = 0; k < len; k++) {
+    if (!(k in o)) continue;
+    const v = o[k];
+    if (yield* invoke(cb, thisArg, v, k, o)) out.push(v);
+  }
+  return sameKind(o, out);
+}
+
+function reduceImpl(name: 'reduce' | 'reduceRight', step: 1 | -1) {
+  return function* (this: any, cb: Cb, ...init: unknown[]): Green<unknown> {
+    if (!isBuiltin(this, name)) return yield* fallback(this, name, [cb, ...init]);
+    checkCallback(cb, name);
+    const o = this;
+    const len = o.length >>> 0;
+    let k = step === 1 ? 0 : len - 1;
+    const inBounds = (i: number) => (step === 1 ? i < len : i >= 0);
+    let acc: unknown;
+    if (init.length > 0) acc = init[0];
+    else {
+      while (inBounds(k) && !(k in o)) k += step;
+      if (!inBounds(k)) throw new TypeError('Reduce of empty array with no initial value');
+      acc = o[k];
+      k += step;
+    }
+    for (; inBounds(k); k += step) if (k in o) acc = yield* invoke4(cb, acc, o[k], k, o);
+    return acc;
+  };
+}
+
+function* some(this: any, cb: Cb, thisArg?: unknown): Green<boolean> {
+  if (!isBuiltin(this, 'some')) return yield* fallback(this, 'some', arguments);
+  checkCallback(cb, 'some');
+  const o = this;
+  const len = o.length >>> 0;
+  for (let k = 0; k < len; k++) if (k in o && (yield* invoke(cb, thisArg, o[k], k, o))) return true;
+  return false;
+}
+
+function* every(this: any, cb: Cb, thisArg?: unknown): Green<boolean> {
+  if (!isBuiltin(this, 'every')) return yield* fallback(this, 'every', arguments);
+  checkCallback(cb, 'every');
+  const o = this;
+  const len = o.length >>> 0;
+  for (let k = 0; k < len; k++) if (k in o && !(yield* invoke(cb, thisArg, o[k], k, o))) return false;
+  return true;
+}
+
+/** find/findIndex/findLast/findLastIndex visit holes too (as undefined), unlike the others. */
+function findImpl(name: string, fromEnd: boolean, wantIndex: boolean) {
+  return function* (this: any, cb: Cb, thisArg?: unknown): Green<unknown> {
+    if (!isBuiltin(this, name)) return yield* fallback(this, name, [cb, thisArg]);
+    checkCallback(cb, name);
+    const o = this;
+    const len = o.length >>> 0;
+    for (let i = 0; i < len; i++) {
+      const k = fromEnd ? len - 1 - i : i;
+      const v = o[k];
+      if (yield* invoke(cb, thisArg, v, k, o)) return wantIndex ? k : v;
+    }
+    return wantIndex ? -1 : undefined;
+  };
+}
+
+function* flatMap(this: any, cb: Cb, thisArg?: unknown): Green<unknown[]> {
+  if (!isBuiltin(this, 'flatMap')) return yield* fallback(this, 'flatMap', arguments);
+  checkCallback(cb, 'flatMap');
+  const o = this;
+  const len = o.length >>> 0;
+  const out: unknown[] = [];
+  for (let k = 0; k < len; k++) {
+    if (!(k in o)) continue;
+    const r = yield* invoke(cb, thisArg, o[k], k, o);
+    if (Array.isArray(r)) {
+      for (let j = 0; j < r.length; j++) if (j in r) out.push(r[j]);
+    } else out.push(r);
+  }
+  return out;
+}
+
+/** `Array.from(items, mapFn, thisArg)`: `this` is the constructor the call was made on (Array or a typed array). */
+function* from(this: any, items: any, mapFn?: Cb, thisArg?: unknown): Green<unknown> {
+  if (mapFn === undefined) return this.from(items);
+  checkCallback(mapFn, 'Array.from');
+  const src: unknown[] =
+    items != null && typeof items[Symbol.iterator] === 'function' ? [...items] : Array.prototype.slice.call(Object(items));
+  const out: unknown[] = new Array(src.length);
+  for (let k = 0; k < src.length; k++) out[k] = yield* invoke(mapFn, thisArg, src[k], k, undefined);
+  return this === Array || typeof this !== 'function' ? out : this.from(out);
+}
+
+/** Map and Set forEach: entries added during the walk are visited, deleted ones are not (their own iterator). */
+function collectionForEach(kind: 'Map' | 'Set') {
+  const proto: any = kind === 'Map' ? Map.prototype : Set.prototype;
+  return function* (this: any, cb: Cb, thisArg?: unknown): Green<void> {
+    if (this == null || this.forEach !== proto.forEach) return yield* fallback(this, 'forEach', [cb, thisArg]);
+    checkCallback(cb, `${kind}.prototype.forEach`);
+    const it = proto.entries.call(this) as IterableIterator<[unknown, unknown]>;
+    for (let r = it.next(); !r.done; r = it.next()) {
+      const [k, v] = r.value;
+      yield* invoke(cb, thisArg, v, k, this);
+    }
+  };
+}
+
+const arrayMethods = {
+  forEach,
+  map,
+  filter,
+  reduce: reduceImpl('reduce', 1),
+  reduceRight: reduceImpl('reduceRight', -1),
+  some,
+  every,
+  find: findImpl('find', false, false),
+  findIndex: findImpl('findIndex', false, true),
+  findLast: findImpl('findLast', true, false),
+  findLastIndex: findImpl('findLastIndex', true, true),
+  flatMap,
+};
+
+/**
+ * The table the emitter indexes by the analysis's `CallSite.builtin` name. Names are the built-in's own
+ * (`Array.prototype.map`); `ReadonlyArray.prototype.*` and `TypedArray.prototype.*` (and every concrete typed
+ * array, `Uint8Array.prototype.map`, …) are accepted too, as is `Array.from` (and `Uint8Array.from`, …).
+ */
+export const builtins: Record<string, (this: any, ...args: any[]) => Green<any>> = Object.create(null);
+for (const [name, fn] of Object.entries(arrayMethods)) {
+  builtins[`Array.prototype.${name}`] = fn;
+  builtins[`ReadonlyArray.prototype.${name}`] = fn;
+  builtins[`TypedArray.prototype.${name}`] = fn;
+  for (const t of typedArrayNames()) builtins[`${t}.prototype.${name}`] = fn;
+}
+builtins['Array.from'] = from;
+for (const t of typedArrayNames()) builtins[`${t}.from`] = from;
+builtins['Map.prototype.forEach'] = collectionForEach('Map');
+builtins['ReadonlyMap.prototype.forEach'] = builtins['Map.prototype.forEach'];
+builtins['Set.prototype.forEach'] = collectionForEach('Set');
+builtins['ReadonlySet.prototype.forEach'] = builtins['Set.prototype.forEach'];
+
+function typedArrayNames(): string[] {
+  return [
+    'Int8Array',
+    'Uint8Array',
+    'Uint8ClampedArray',
+    'Int16Array',
+    'Uint16Array',
+    'Int32Array',
+    'Uint32Array',
+    'Float32Array',
+    'Float64Array',
+    'BigInt64Array',
+    'BigUint64Array',
+  ];
+}

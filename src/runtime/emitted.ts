@@ -1,0 +1,106 @@
+/**
+ * Everything code emitted by the greenlets transform imports, from one module (`import * as __gl from
+ * 'greenlets/emitted'`). Keep this surface stable: compiled packages depend on it.
+ */
+import { GREEN, greenIterator, runPlain, type Green, type GreenIterator } from './convention.js';
+
+export { GREEN, GREEN_ITERATOR, runPlain, callDynamic, greenIterator, collect } from './convention.js';
+export { runMain } from './greenlet.js';
+export { builtins } from './builtins.js';
+export { adaptSpawn } from './adapt.js';
+
+/**
+ * A green function value from the generator the transform made of a function expression or an arrow.
+ * `length` is the original's (the generator may carry extra temporaries as trailing parameters).
+ */
+export function fn<G extends (...args: any[]) => Green<unknown>>(gen: G, name: string, length: number) {
+  const plain = function (this: unknown) {
+    // `arguments` rather than a rest parameter: one allocation less on the plain path.
+    return runPlain(gen.apply(this, arguments as never), name);
+  };
+  Object.defineProperty(plain, 'name', { value: name, configurable: true });
+  Object.defineProperty(plain, 'length', { value: length, configurable: true });
+  (plain as any)[GREEN] = gen;
+  return plain;
+}
+
+/**
+ * Turn generator methods the transform wrote in place (`*m() {...}`, so `super` and the home object stay
+ * right) into green methods: the property becomes the plain wrapper, its GREEN the generator. `spec` is
+ * `[key, length, key, length, ...]`; the property keeps its attributes (class methods stay non-enumerable,
+ * object literal methods enumerable). Returns `target` so it can wrap an object literal.
+ */
+export function methods<T extends object>(target: T, spec: Array<PropertyKey | number>, owner?: string): T {
+  for (let i = 0; i < spec.length; i += 2) {
+    const key = spec[i] as PropertyKey;
+    const length = spec[i + 1] as number;
+    const desc = Object.getOwnPropertyDescriptor(target, key);
+    if (desc === undefined || typeof desc.value !== 'function') continue;
+    const gen = desc.value;
+    const name = typeof key === 'symbol' ? `[${key.description ?? ''}]` : String(key);
+    desc.value = fn(gen, owner !== undefined ? `${owner}.${name}` : name, length);
+    Object.defineProperty(desc.value, 'name', { value: name, configurable: true });
+    Object.defineProperty(target, key, desc);
+  }
+  return target;
+}
+
+/**
+ * `for (x of xs)` in green code: `for (const it = forOf(xs); yield* it.step();) { x = it.value; ... }`, inside
+ * a try/finally that calls `it.close()` — the iterator's `return()` runs on break, return and throw from the
+ * body, but not when the iterator itself threw or finished (as for native for-of).
+ */
+export class ForOf<T> {
+  value: T | undefined = undefined;
+  private active = false;
+  private readonly it: GreenIterator<T>;
+  constructor(iterable: Iterable<T>) {
+    this.it = greenIterator(iterable);
+  }
+  *step(): Green<boolean> {
+    this.active = false;
+    const r = yield* this.it.next();
+    if (r.done) return false;
+    this.value = r.value;
+    this.active = true;
+    return true;
+  }
+  close(): void {
+    if (this.active) {
+      this.active = false;
+      this.it.return?.();
+    }
+  }
+}
+
+export function forOf<T>(iterable: Iterable<T>): ForOf<T> {
+  return new ForOf(iterable);
+}
+
+/**
+ * Array destructuring of a possibly blocking iterable: take the first `n` elements (all of them when `n` is
+ * -1, for a rest element), then close the iterator as native destructuring does.
+ */
+export function* collectSome<T>(iterable: Iterable<T>, n: number): Green<T[]> {
+  const it = greenIterator(iterable);
+  const out: T[] = [];
+  if (n === 0) {
+    it.return?.();
+    return out;
+  }
+  for (;;) {
+    const r = yield* it.next();
+    if (r.done) return out;
+    out.push(r.value);
+    if (n > 0 && out.length >= n) {
+      it.return?.();
+      return out;
+    }
+  }
+}
+
+/** Identity tag: `` tpl`a${0}b` `` is the template object of its own site, one object per site, as the
+ * language gives a tag; the transform passes it to a green tag function. */
+export function tpl(strings: TemplateStringsArray): TemplateStringsArray {
+  return strings;
+}

@@ -1,0 +1,276 @@
+/**
+ * Calls in green code, by the analysis's CallSite kind (docs/architecture.md, "The green calling convention"):
+ *   green    `f(a)`     → `(yield* f[GREEN].call(void 0, a))`
+ *            `o.m(a)`   → `(yield* o.m[GREEN].call(o, a))`, the receiver evaluated once (a temporary if needed)
+ *   direct   `f(a)`     → `(yield* f$green.call(void 0, a))`
+ *   dynamic  `f(a)`     → `((t = f)[GREEN] !== undefined ? yield* t[GREEN].call(void 0, a) : t(a))`, or
+ *                         `(yield* __gl.callDynamic(f, thisArg, [a]))` when the arguments are not cheap to print twice
+ *   builtin  `xs.map(cb)` → `(yield* __gl.builtins["Array.prototype.map"].call(xs, cb))`
+ * Optional chains are lowered to conditionals (`(t = a) == null ? void 0 : ...`) so a short-circuit skips the
+ * call and everything after it, as the language does. Tagged templates pass `` __gl.tpl`...` ``, the template
+ * object of a site of their own (one per original site, so its identity per site is kept).
+ * Evaluation order is JavaScript's: callee (receiver, then property), then arguments left to right; every
+ * temporary is read before the arguments are evaluated, so nested calls may reuse them.
+ */
+import ts from 'typescript';
+import type { CallSite } from '../analysis/types.js';
+import { builtins } from '../../runtime/builtins.js';
+import { type EmitContext, type GenState, skipParens, yieldStar } from './context.js';
+
+type Visit = (n: ts.Node) => ts.Node;
+
+/** One step of a flattened chain of member accesses and calls. */
+type Op =
+  | { kind: 'prop'; node: ts.PropertyAccessExpression; optional: boolean }
+  | { kind: 'elem'; node: ts.ElementAccessExpression; optional: boolean }
+  | { kind: 'call'; node: ts.CallExpression | ts.TaggedTemplateExpression; optional: boolean }
+  | { kind: 'nonnull'; optional: false };
+
+/** The value built so far: `value`, and when the next call must receive a `this`, the reusable receiver. */
+interface Ref {
+  value: ts.Expression;
+  /** `value` is `recv.name` / `recv[key]` printed as a member expression (so a plain call keeps `this`). */
+  memberOf: ts.Expression | undefined;
+  /** `this` for a following call when `value` is not a member expression (after hoisting into a temp). */
+  thisArg: ts.Expression | undefined;
+}
+
+export class CallRewriter {
+  constructor(
+    private readonly ctx: EmitContext,
+    private readonly st: GenState,
+    private readonly visit: Visit,
+  ) {}
+
+  /** A call or tagged template that is not part of an optional chain. */
+  rewriteCall(node: ts.CallExpression | ts.TaggedTemplateExpression): ts.Expression {
+    const callee = ts.isCallExpression(node) ? node.expression : node.tag;
+    const ops: Op[] = [];
+    let base: ts.Expression;
+    const c = skipParens(callee);
+    if (ts.isPropertyAccessExpression(c)) {
+      base = c.expression;
+      ops.push({ kind: 'prop', node: c, optional: false });
+    } else if (ts.isElementAccessExpression(c)) {
+      base = c.expression;
+      ops.push({ kind: 'elem', node: c, optional: false });
+    } else {
+      base = callee;
+    }
+    ops.push({ kind: 'call', node, optional: false });
+    return this.build(base, ops);
+  }
+
+  /** The outermost node of an optional chain containing a call to rewrite: the whole chain is lowered. */
+  rewriteChain(outer: ts.Expression): ts.Expression {
+    const ops: Op[] = [];
+    let n: ts.Expression = outer;
+    // Every node of the chain carries the OptionalChain flag, the one with the first `?.` included.
+    while (ts.isOptionalChain(n)) {
+      const optional = (n as { questionDotToken?: ts.Node }).questionDotToken !== undefined;
+      if (ts.isPropertyAccessExpression(n)) ops.unshift({ kind: 'prop', node: n, optional });
+      else if (ts.isElementAccessExpression(n)) ops.unshift({ kind: 'elem', node: n, optional });
+      else if (ts.isCallExpression(n)) ops.unshift({ kind: 'call', node: n, optional });
+      else ops.unshift({ kind: 'nonnull', optional: false });
+      n = n.expression;
+    }
+    // `a.b?.()`: the call's `this` is `a`, so split the member access below the chain too.
+    const inner = skipParens(n);
+    if (ops[0]?.kind === 'call') {
+      if (ts.isPropertyAccessExpression(inner)) {
+        ops.unshift({ kind: 'prop', node: inner, optional: false });
+        n = inner.expression;
+      } else if (ts.isElementAccessExpression(inner)) {
+        ops.unshift({ kind: 'elem', node: inner, optional: false });
+        n = inner.expression;
+      }
+    }
+    return this.build(n, ops);
+  }
+
+  private build(base: ts.Expression, ops: Op[]): ts.Expression {
+    const f = this.ctx.factory;
+    const baseV = this.visit(base) as ts.Expression;
+    const expr = this.step({ value: baseV, memberOf: undefined, thisArg: undefined }, ops, 0);
+    return f.createParenthesizedExpression(expr);
+  }
+
+  private step(ref: Ref, ops: Op[], i: number): ts.Expression {
+    const f = this.ctx.factory;
+    if (i === ops.length) return ref.value;
+    const op = ops[i];
+    if (op.optional) {
+      // `(t = value) == null ? void 0 : rest`: the rest of the chain, the call included, only if not nullish.
+      const t = this.st.temp();
+      const thisArg = ref.memberOf ?? ref.thisArg;
+      const test = f.createBinaryExpression(
+        f.createParenthesizedExpression(f.createAssignment(t, ref.value)),
+        ts.SyntaxKind.EqualsEqualsToken,
+        f.createNull(),
+      );
+      const rest = this.step({ value: t, memberOf: undefined, thisArg }, ops.map((o, j) => (j === i ? { ...o, optional: false } : o)) as Op[], i);
+      return f.createConditionalExpression(test, undefined, f.createVoidZero(), undefined, rest);
+    }
+    const nextIsCall = ops[i + 1]?.kind === 'call';
+    switch (op.kind) {
+      case 'nonnull':
+        return this.step(ref, ops, i + 1);
+      case 'prop':
+      case 'elem': {
+        let obj = ref.value;
+        let recv: ts.Expression | undefined;
+        if (nextIsCall) {
+          if (obj.kind === ts.SyntaxKind.SuperKeyword) recv = f.createThis();
+          else if (isReusable(obj)) recv = obj;
+          else {
+            const t = this.st.temp();
+            obj = f.createParenthesizedExpression(f.createAssignment(t, obj));
+            recv = t;
+          }
+        }
+        const value =
+          op.kind === 'prop'
+            ? f.createPropertyAccessExpression(obj, op.node.name)
+            : f.createElementAccessExpression(obj, this.visit(op.node.argumentExpression) as ts.Expression);
+        return this.step({ value, memberOf: recv, thisArg: undefined }, ops, i + 1);
+      }
+      case 'call': {
+        const value = this.call(op.node, ref);
+        return this.step({ value, memberOf: undefined, thisArg: undefined }, ops, i + 1);
+      }
+    }
+  }
+
+  /** Emit one call given its callee reference. */
+  private call(node: ts.CallExpression | ts.TaggedTemplateExpression, ref: Ref): ts.Expression {
+    const f = this.ctx.factory;
+    const ctx = this.ctx;
+    const site: CallSite | undefined = ctx.analysis.calls.get(node);
+    const args = this.args(node);
+    const thisArg = ref.memberOf ?? ref.thisArg ?? f.createVoidZero();
+    if (site === undefined || site.kind === 'plain') {
+      // An ordinary call: keep `this` as the original expression would.
+      if (ts.isTaggedTemplateExpression(node) && ref.memberOf === undefined && ref.thisArg === undefined) {
+        return f.createTaggedTemplateExpression(ref.value, undefined, this.visit(node.template) as ts.TemplateLiteral);
+      }
+      if (ref.memberOf !== undefined || ref.thisArg === undefined) {
+        if (ts.isTaggedTemplateExpression(node)) {
+          return f.createTaggedTemplateExpression(ref.value, undefined, this.visit(node.template) as ts.TemplateLiteral);
+        }
+        return f.createCallExpression(ref.value, undefined, args);
+      }
+      return f.createCallExpression(f.createPropertyAccessExpression(ref.value, 'call'), undefined, [thisArg, ...args]);
+    }
+    if (site.builtin !== undefined) {
+      if (builtins[site.builtin] !== undefined && ref.memberOf !== undefined) {
+        const recv = (ref.value as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+        const fn = f.createElementAccessExpression(ctx.helper('builtins'), f.createStringLiteral(site.builtin));
+        return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(fn, 'call'), undefined, [recv, ...args]));
+      }
+      ctx.report(node, 'GL2010', 'warning', `No green equivalent of the built-in ${site.builtin} here; calling it dynamically.`);
+      return this.dynamic(node, ref, thisArg, args);
+    }
+    if (site.direct !== undefined && ctx.isGreen(site.direct) && site.direct.getSourceFile() === ctx.analysis.sourceFile) {
+      const gen = f.createIdentifier(ctx.genName(site.direct));
+      return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(gen, 'call'), undefined, [thisArg, ...args]));
+    }
+    if (site.kind === 'green') {
+      return yieldStar(
+        f.createCallExpression(f.createPropertyAccessExpression(ctx.greenOf(ref.value), 'call'), undefined, [thisArg, ...args]),
+      );
+    }
+    return this.dynamic(node, ref, thisArg, args);
+  }
+
+  private dynamic(
+    node: ts.CallExpression | ts.TaggedTemplateExpression,
+    ref: Ref,
+    thisArg: ts.Expression,
+    args: ts.Expression[],
+  ): ts.Expression {
+    const f = this.ctx.factory;
+    const ctx = this.ctx;
+    const original = ts.isCallExpression(node) ? node.arguments : [];
+    if (original.every((a) => isCheap(a, { n: 0 }))) {
+      const t = this.st.temp();
+      const test = f.createBinaryExpression(
+        ctx.greenOf(f.createParenthesizedExpression(f.createAssignment(t, ref.value))),
+        ts.SyntaxKind.ExclamationEqualsEqualsToken,
+        f.createVoidZero(),
+      );
+      const green = yieldStar(
+        f.createCallExpression(f.createPropertyAccessExpression(ctx.greenOf(t), 'call'), undefined, [thisArg, ...args]),
+      );
+      const hasThis = ref.memberOf !== undefined || ref.thisArg !== undefined;
+      const plain = hasThis
+        ? f.createCallExpression(f.createPropertyAccessExpression(t, 'call'), undefined, [thisArg, ...args])
+        : f.createCallExpression(t, undefined, args);
+      return f.createConditionalExpression(test, undefined, green, undefined, plain);
+    }
+    return yieldStar(
+      f.createCallExpression(ctx.helper('callDynamic'), undefined, [ref.value, thisArg, f.createArrayLiteralExpression(args)]),
+    );
+  }
+
+  private args(node: ts.CallExpression | ts.TaggedTemplateExpression): ts.Expression[] {
+    if (ts.isCallExpression(node)) return node.arguments.map((a) => this.visit(a) as ts.Expression);
+    // A tag gets the template object of a site of its own (`` __gl.tpl`a${0}b` ``), then the substitutions.
+    const f = this.ctx.factory;
+    const t = node.template;
+    if (ts.isNoSubstitutionTemplateLiteral(t)) {
+      return [f.createTaggedTemplateExpression(this.ctx.helper('tpl'), undefined, t)];
+    }
+    const strings = f.createTemplateExpression(
+      t.head,
+      t.templateSpans.map((s) => f.createTemplateSpan(f.createNumericLiteral(0), s.literal)),
+    );
+    return [
+      f.createTaggedTemplateExpression(this.ctx.helper('tpl'), undefined, strings),
+      ...t.templateSpans.map((s) => this.visit(s.expression) as ts.Expression),
+    ];
+  }
+}
+
+/** Safe to evaluate again in place of a temporary: reading it has no effect and gives the same value. */
+function isReusable(e: ts.Expression): boolean {
+  return ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword;
+}
+
+/** Arguments small and free of calls and functions: printing them in both branches of the GREEN test costs
+ * little (only one branch runs, so they are still evaluated once). */
+function isCheap(n: ts.Node, budget: { n: number }): boolean {
+  if (++budget.n > 12) return false;
+  if (
+    ts.isIdentifier(n) ||
+    ts.isLiteralExpression(n) ||
+    n.kind === ts.SyntaxKind.ThisKeyword ||
+    n.kind === ts.SyntaxKind.TrueKeyword ||
+    n.kind === ts.SyntaxKind.FalseKeyword ||
+    n.kind === ts.SyntaxKind.NullKeyword
+  ) {
+    return true;
+  }
+  if (
+    ts.isPropertyAccessExpression(n) ||
+    ts.isElementAccessExpression(n) ||
+    ts.isBinaryExpression(n) ||
+    ts.isPrefixUnaryExpression(n) ||
+    ts.isPostfixUnaryExpression(n) ||
+    ts.isParenthesizedExpression(n) ||
+    ts.isSpreadElement(n) ||
+    ts.isAsExpression(n) ||
+    ts.isNonNullExpression(n)
+  ) {
+    if (ts.isPropertyAccessExpression(n) && n.questionDotToken !== undefined) return false;
+    let ok = true;
+    ts.forEachChild(n, (c) => {
+      if (ok && !ts.isToken(c) && !isTypeNode(c) && !ts.isPrivateIdentifier(c)) ok = isCheap(c, budget);
+    });
+    return ok;
+  }
+  return false;
+}
+
+function isTypeNode(n: ts.Node): boolean {
+  return n.kind >= ts.SyntaxKind.FirstTypeNode && n.kind <= ts.SyntaxKind.LastTypeNode;
+}

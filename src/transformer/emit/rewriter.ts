@@ -1,0 +1,530 @@
+/**
+ * The rewrite of one source file: green functions into generator form, and inside them the calls and
+ * iterations the analysis marked. Everything else is returned as the very same nodes, so TypeScript prints
+ * plain code exactly as it would without the transform.
+ *
+ * Shapes (docs/architecture.md):
+ *   function f(a) { body }   →  f[__gl.GREEN] = f$green;            (top of the enclosing scope)
+ *                               function* f$green(a, __t0) { body }  (in place: same lines)
+ *                               function f(a) { return __gl.runPlain(f$green.apply(this, arguments), "f"); }  (end of scope)
+ *   (a) => body              →  __gl.fn(function* (a, __t0) { body }.bind(this), "name", 1)   (bind only if `this` is used)
+ *   class { m(a) { body } }  →  class { *m(a, __t0) { body } static { __gl.methods(this.prototype, ["m", 1], "C"); } }
+ *   { m(a) { body } }        →  __gl.methods({ *m(a, __t0) { body } }, ["m", 1])
+ * Temporaries are trailing parameters (a `var` when there is a rest parameter), so no line is added.
+ */
+import ts from 'typescript';
+import type { FunctionLike } from '../analysis/types.js';
+import { CallRewriter } from './calls.js';
+import { type EmitContext, GenState, skipParens, yieldStar } from './context.js';
+import { collectForPattern, lowerForOf, lowerSpread } from './iterations.js';
+import { formalLength, inferredName, lexicalUses, someCall } from './scan.js';
+
+interface ScopeFrame {
+  installs: ts.Statement[];
+  wrappers: ts.Statement[];
+}
+
+interface MemberFrame {
+  instance: ts.Expression[];
+  statics: ts.Expression[];
+}
+
+export class Rewriter {
+  /** The green function whose body is being visited; undefined in plain code. */
+  st: GenState | undefined;
+  /** Inside a green arrow (and arrows within it): what `arguments` reads. */
+  private argumentsAlias: string | undefined;
+  private readonly scopes = new Map<ts.Node, ScopeFrame>();
+  private readonly members = new Map<ts.Node, MemberFrame>();
+  readonly f: ts.NodeFactory;
+
+  constructor(
+    readonly ctx: EmitContext,
+    readonly tctx: ts.TransformationContext,
+  ) {
+    this.f = ctx.factory;
+  }
+
+  readonly visit = (node: ts.Node): ts.Node => {
+    if (this.ctx.analysis.spawnAdapted.has(node as ts.Expression)) {
+      // A green function passed where a void callback is expected: a greenlet per call (design.md §4).
+      const inner = this.visitNode(node) as ts.Expression;
+      return ts.setTextRange(this.f.createCallExpression(this.ctx.helper('adaptSpawn'), undefined, [inner]), node);
+    }
+    return this.visitNode(node);
+  };
+
+  private visitNode(node: ts.Node): ts.Node {
+    const st = this.st;
+    if (ts.isFunctionLike(node)) return this.visitFunction(node);
+    if (ts.isClassLike(node)) return this.visitClass(node);
+    if (ts.isObjectLiteralExpression(node)) return this.visitObject(node);
+    if (ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
+      return this.visitScope(node);
+    }
+    if (ts.isPropertyDeclaration(node) || ts.isClassStaticBlockDeclaration(node)) {
+      // Field initialisers and static blocks run in constructor context: never inside a generator.
+      return this.plain(node);
+    }
+    if (ts.isDecorator(node)) return node;
+    if (st !== undefined) {
+      const r = this.visitInGreen(node, st);
+      if (r !== undefined) return r;
+    }
+    return ts.visitEachChild(node, this.visit, this.tctx);
+  }
+
+  /** Visit `node` as plain code (no generator context). */
+  plain<T extends ts.Node>(node: T, keepAlias = false): T {
+    const st = this.st;
+    const alias = this.argumentsAlias;
+    this.st = undefined;
+    if (!keepAlias) this.argumentsAlias = undefined;
+    try {
+      return ts.visitEachChild(node, this.visit, this.tctx);
+    } finally {
+      this.st = st;
+      this.argumentsAlias = alias;
+    }
+  }
+
+  private visitInGreen(node: ts.Node, st: GenState): ts.Node | undefined {
+    const a = this.ctx.analysis;
+    if (ts.isIdentifier(node)) {
+      if (this.argumentsAlias !== undefined && node.text === 'arguments') {
+        st.argumentsUsed = true;
+        return ts.setTextRange(this.f.createIdentifier(this.argumentsAlias), node);
+      }
+      return node;
+    }
+    if (ts.isOptionalChain(node)) {
+      if (isChainOuter(node) && this.chainHasRewrite(node)) {
+        return ts.setTextRange(new CallRewriter(this.ctx, st, this.visit).rewriteChain(node), node);
+      }
+      return undefined;
+    }
+    if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
+      const site = a.calls.get(node);
+      if (site !== undefined && site.kind !== 'plain') {
+        return ts.setTextRange(new CallRewriter(this.ctx, st, this.visit).rewriteCall(node), node);
+      }
+      return undefined;
+    }
+    if (ts.isForOfStatement(node) && this.blocks(node)) return lowerForOf(this.ctx, node, [], this.visit);
+    if (ts.isLabeledStatement(node)) {
+      const labels: ts.Identifier[] = [];
+      let s: ts.Statement = node;
+      while (ts.isLabeledStatement(s)) {
+        labels.push(s.label);
+        s = s.statement;
+      }
+      if (ts.isForOfStatement(s) && this.blocks(s)) return lowerForOf(this.ctx, s, labels, this.visit);
+      return undefined;
+    }
+    if (ts.isSpreadElement(node) && this.blocks(node)) return lowerSpread(this.ctx, node, this.visit);
+    if (ts.isVariableDeclaration(node) && ts.isArrayBindingPattern(node.name) && node.initializer && this.blocks(node.name)) {
+      const init = this.visit(node.initializer) as ts.Expression;
+      return this.f.updateVariableDeclaration(
+        node,
+        this.visit(node.name) as ts.BindingName,
+        node.exclamationToken,
+        node.type,
+        collectForPattern(this.ctx, node.name, init),
+      );
+    }
+    return undefined;
+  }
+
+  private blocks(node: ts.Node): boolean {
+    const k = this.ctx.analysis.iterations.get(node);
+    return k !== undefined && k !== 'plain';
+  }
+
+  private chainHasRewrite(outer: ts.Node): boolean {
+    let n: ts.Node = outer;
+    for (;;) {
+      if (ts.isCallExpression(n)) {
+        const site = this.ctx.analysis.calls.get(n);
+        if (site !== undefined && site.kind !== 'plain') return true;
+      }
+      if (!ts.isOptionalChain(n)) return false;
+      n = n.expression;
+    }
+  }
+
+  // ---- functions -------------------------------------------------------------------------------------
+
+  private visitFunction(node: ts.SignatureDeclaration): ts.Node {
+    const ctx = this.ctx;
+    if (!ctx.isGreen(node)) {
+      return this.plain(node, ts.isArrowFunction(node));
+    }
+    const why = this.refusal(node as FunctionLike);
+    if (why !== undefined) {
+      ctx.report(node, 'GL2002', ctx.options.forceGreen ? 'info' : 'error', why);
+      return this.plain(node, ts.isArrowFunction(node));
+    }
+    if (ts.isFunctionDeclaration(node)) return this.greenDeclaration(node);
+    if (ts.isFunctionExpression(node) || ts.isArrowFunction(node)) return this.greenExpression(node);
+    if (ts.isMethodDeclaration(node)) return this.greenMethod(node);
+    return this.plain(node);
+  }
+
+  /** Why a function the analysis made green cannot be written as a generator here (undefined: it can). */
+  private refusal(node: FunctionLike): string | undefined {
+    const what = describe(node);
+    if (ts.isConstructorDeclaration(node) || ts.isAccessor(node)) {
+      return `${what} cannot be green (it cannot suspend: a constructor or accessor runs plainly). Move the blocking work into a method or a static factory function.`;
+    }
+    if (node.body === undefined) return undefined;
+    const mods = ts.getCombinedModifierFlags(node as ts.Declaration);
+    if (mods & ts.ModifierFlags.Async) return `${what} is async; it cannot also block. Await a greenlet (greenlets are thenables) or make it an ordinary function.`;
+    if ((node as ts.FunctionLikeDeclarationBase).asteriskToken) return `${what} is a generator; a user generator cannot block. Make it return an array, or a BlockingIterable.`;
+    if (ts.isMethodDeclaration(node)) {
+      if (ts.isPrivateIdentifier(node.name)) return `${what} is a #private method; make it a non-private method (private methods cannot be replaced by a green wrapper).`;
+      if (memberKey(node.name) === undefined) return `${what} has a computed name greenlets cannot evaluate twice; give it a literal name.`;
+    }
+    if (ts.isArrowFunction(node)) {
+      const uses = lexicalUses(node.body);
+      if (uses.super) return `${what} uses super inside an arrow function that may block; call super in the method and pass the value in, or make the arrow a method.`;
+      if (uses.newTarget) return `${what} uses new.target inside an arrow function that may block; read it outside the arrow.`;
+    }
+    return undefined;
+  }
+
+  /** The generator's parameters and body, temporaries added. */
+  private generatorParts(
+    node: ts.FunctionLikeDeclarationBase,
+    alias?: string,
+  ): { params: ts.ParameterDeclaration[]; body: ts.Block; st: GenState } {
+    const f = this.f;
+    const st = new GenState(this.ctx.tempPrefix, node);
+    // Parameters are visited as plain code: a default value cannot suspend (`yield` is not allowed there).
+    const params = node.parameters.map((p) => this.plain(p));
+    this.reportBlockingDefaults(node);
+    const saved = this.st;
+    const savedAlias = this.argumentsAlias;
+    this.st = st;
+    this.argumentsAlias = alias;
+    let body: ts.Block;
+    try {
+      const b = node.body!;
+      if (ts.isBlock(b)) body = this.visitScope(b) as ts.Block;
+      else {
+        const e = this.visit(b) as ts.Expression;
+        body = ts.setTextRange(f.createBlock([ts.setTextRange(f.createReturnStatement(e), b)], false), b);
+      }
+    } finally {
+      this.st = saved;
+      this.argumentsAlias = savedAlias;
+    }
+    if (st.temps.length > 0) {
+      const hasRest = node.parameters.some((p) => p.dotDotDotToken !== undefined);
+      if (hasRest) {
+        const decl = f.createVariableStatement(
+          undefined,
+          f.createVariableDeclarationList(st.temps.map((t) => f.createVariableDeclaration(t)), ts.NodeFlags.None),
+        );
+        body = f.updateBlock(body, [decl, ...body.statements]);
+      } else {
+        for (const t of st.temps) params.push(f.createParameterDeclaration(undefined, undefined, t));
+      }
+    }
+    return { params, body, st };
+  }
+
+  private reportBlockingDefaults(node: ts.FunctionLikeDeclarationBase): void {
+    const a = this.ctx.analysis;
+    for (const p of node.parameters) {
+      if (p.initializer === undefined) continue;
+      const hit = someCall(p.initializer, (n) => {
+        const s = a.calls.get(n);
+        return (s !== undefined && s.kind !== 'plain') || (a.iterations.get(n) ?? 'plain') !== 'plain';
+      });
+      if (hit !== undefined && !this.ctx.options.forceGreen) {
+        this.ctx.report(hit, 'GL2003', 'error', 'A default parameter value cannot block (it is evaluated before the function can suspend). Compute it in the body: `x = x ?? value`.');
+      }
+    }
+  }
+
+  private greenDeclaration(node: ts.FunctionDeclaration): ts.Node {
+    const f = this.f;
+    const ctx = this.ctx;
+    const name = node.name?.text ?? ctx.names.unique('__default');
+    const genName = ctx.genName(node);
+    const { params, body } = this.generatorParts(node);
+    const gen = f.createFunctionDeclaration(
+      node.modifiers?.filter((m) => m.kind === ts.SyntaxKind.DeclareKeyword) as ts.Modifier[] | undefined,
+      f.createToken(ts.SyntaxKind.AsteriskToken),
+      genName,
+      node.typeParameters,
+      params,
+      undefined,
+      body,
+    );
+    ts.setTextRange(gen, node);
+    ts.setOriginalNode(gen, node);
+    // The plain wrapper keeps the name, the export and the hoisting; it goes to the end of the scope so the
+    // generator keeps the original lines.
+    const wrapperParams = node.parameters
+      .filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))
+      .slice(0, formalLength(node.parameters))
+      .map((p, i) => f.createParameterDeclaration(undefined, undefined, ts.isIdentifier(p.name) ? p.name.text : `_${i}`));
+    const wrapper = f.createFunctionDeclaration(
+      node.modifiers?.filter((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword),
+      undefined,
+      name,
+      undefined,
+      wrapperParams,
+      undefined,
+      f.createBlock(
+        [
+          f.createReturnStatement(
+            f.createCallExpression(ctx.helper('runPlain'), undefined, [
+              f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(genName), 'apply'), undefined, [
+                f.createThis(),
+                f.createIdentifier('arguments'),
+              ]),
+              f.createStringLiteral(node.name?.text ?? 'default'),
+            ]),
+          ),
+        ],
+        false,
+      ),
+    );
+    ts.setOriginalNode(wrapper, node);
+    const install = f.createExpressionStatement(
+      f.createAssignment(ctx.greenOf(f.createIdentifier(name)), f.createIdentifier(genName)),
+    );
+    const frame = this.scopeOf(node);
+    frame.installs.push(install);
+    frame.wrappers.push(wrapper);
+    return gen;
+  }
+
+  private greenExpression(node: ts.FunctionExpression | ts.ArrowFunction): ts.Expression {
+    const f = this.f;
+    const ctx = this.ctx;
+    const isArrow = ts.isArrowFunction(node);
+    const uses = isArrow ? lexicalUses(node.body) : undefined;
+    const alias = uses?.arguments ? ctx.names.unique('__arguments') : undefined;
+    const { params, body } = this.generatorParts(node, alias);
+    const name = node.name?.text ?? inferredName(node);
+    // Name the generator (stack traces) unless the name would shadow something the body refers to.
+    const selfRef = ts.isFunctionExpression(node) && node.name !== undefined && mentions(node.body, node.name.text);
+    const genName = name !== '' && /^[A-Za-z_$][\w$]*$/.test(name) && !selfRef && !mentions(node, name) ? name : undefined;
+    let gen: ts.Expression = f.createFunctionExpression(
+      undefined,
+      f.createToken(ts.SyntaxKind.AsteriskToken),
+      genName,
+      node.typeParameters,
+      params,
+      undefined,
+      body,
+    );
+    ts.setTextRange(gen, node);
+    ts.setOriginalNode(gen, node);
+    if (uses?.this) {
+      gen = f.createCallExpression(f.createPropertyAccessExpression(f.createParenthesizedExpression(gen), 'bind'), undefined, [f.createThis()]);
+    }
+    let result: ts.Expression = f.createCallExpression(ctx.helper('fn'), undefined, [
+      gen,
+      f.createStringLiteral(name),
+      f.createNumericLiteral(formalLength(node.parameters)),
+    ]);
+    if (selfRef) {
+      // `function fact(n) { ... fact(n - 1) ... }`: the inner name must be the green function, not the generator.
+      const self = f.createIdentifier(node.name!.text);
+      result = f.createCallExpression(
+        f.createParenthesizedExpression(
+          f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, self)], undefined, undefined, f.createAssignment(self, result)),
+        ),
+        undefined,
+        [],
+      );
+    }
+    if (alias !== undefined) {
+      // The arrow's `arguments` is the enclosing function's: capture it where the arrow is created.
+      result = f.createCallExpression(
+        f.createParenthesizedExpression(
+          f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, alias)], undefined, undefined, result),
+        ),
+        undefined,
+        [this.argumentsAlias !== undefined ? f.createIdentifier(this.argumentsAlias) : f.createIdentifier('arguments')],
+      );
+    }
+    return ts.setTextRange(f.createParenthesizedExpression(result), node);
+  }
+
+  private greenMethod(node: ts.MethodDeclaration): ts.Node {
+    const f = this.f;
+    const { params, body } = this.generatorParts(node);
+    const gen = f.updateMethodDeclaration(
+      node,
+      node.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword),
+      f.createToken(ts.SyntaxKind.AsteriskToken),
+      this.visit(node.name) as ts.PropertyName,
+      node.questionToken,
+      node.typeParameters,
+      params,
+      undefined,
+      body,
+    );
+    const frame = this.members.get(node.parent);
+    const key = memberKey(node.name)!;
+    if (frame !== undefined) {
+      const isStatic = ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static;
+      (isStatic ? frame.statics : frame.instance).push(key, f.createNumericLiteral(formalLength(node.parameters)));
+    }
+    return gen;
+  }
+
+  // ---- containers ------------------------------------------------------------------------------------
+
+  private scopeOf(node: ts.Node): ScopeFrame {
+    const p = node.parent;
+    let frame = this.scopes.get(p);
+    if (frame === undefined) {
+      frame = { installs: [], wrappers: [] };
+      this.scopes.set(p, frame);
+    }
+    return frame;
+  }
+
+  /** A list of statements: green declarations' installs go first (after directives), wrappers last. */
+  visitScope(node: ts.Block | ts.ModuleBlock | ts.CaseClause | ts.DefaultClause | ts.SourceFile): ts.Node {
+    const statements = ts.visitNodes(node.statements, this.visit, ts.isStatement);
+    const frame = this.scopes.get(node);
+    if (frame === undefined) return statements === node.statements ? node : updateStatements(this.f, node, statements);
+    this.scopes.delete(node);
+    const list = [...statements];
+    let at = 0;
+    while (at < list.length && ts.isExpressionStatement(list[at]) && ts.isStringLiteral((list[at] as ts.ExpressionStatement).expression)) at++;
+    list.splice(at, 0, ...frame.installs);
+    list.push(...frame.wrappers);
+    return updateStatements(this.f, node, list);
+  }
+
+  /** Add the installs and wrappers of green declarations found directly in `container` to its statements. */
+  withScope(container: ts.Node, statements: ts.Statement[]): ts.Statement[] {
+    const frame = this.scopes.get(container);
+    if (frame === undefined) return statements;
+    this.scopes.delete(container);
+    const list = [...statements];
+    let at = 0;
+    while (at < list.length && ts.isExpressionStatement(list[at]) && ts.isStringLiteral((list[at] as ts.ExpressionStatement).expression)) at++;
+    list.splice(at, 0, ...frame.installs);
+    list.push(...frame.wrappers);
+    return list;
+  }
+
+  private visitClass(node: ts.ClassLikeDeclaration): ts.Node {
+    const frame: MemberFrame = { instance: [], statics: [] };
+    this.members.set(node, frame);
+    // Computed names, heritage clauses and decorators are evaluated where the class is: keep the context.
+    const visited = ts.visitEachChild(node, this.visit, this.tctx);
+    this.members.delete(node);
+    if (frame.instance.length === 0 && frame.statics.length === 0) return visited;
+    const f = this.f;
+    const ctx = this.ctx;
+    const owner = f.createStringLiteral(node.name?.text ?? '');
+    const calls: ts.Statement[] = [];
+    if (frame.instance.length > 0) {
+      calls.push(
+        f.createExpressionStatement(
+          f.createCallExpression(ctx.helper('methods'), undefined, [
+            f.createPropertyAccessExpression(f.createThis(), 'prototype'),
+            f.createArrayLiteralExpression(frame.instance),
+            owner,
+          ]),
+        ),
+      );
+    }
+    if (frame.statics.length > 0) {
+      calls.push(
+        f.createExpressionStatement(
+          f.createCallExpression(ctx.helper('methods'), undefined, [f.createThis(), f.createArrayLiteralExpression(frame.statics), owner]),
+        ),
+      );
+    }
+    const block = f.createClassStaticBlockDeclaration(f.createBlock(calls, false));
+    // First if other static code could call the methods before the block runs; else last (no line moves).
+    const staticCodeFirst = node.members.some(
+      (m) => ts.isClassStaticBlockDeclaration(m) || (ts.isPropertyDeclaration(m) && ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static),
+    );
+    const members = staticCodeFirst ? [block, ...visited.members] : [...visited.members, block];
+    if (ts.isClassDeclaration(visited)) {
+      return f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
+    }
+    const ce = visited as ts.ClassExpression;
+    return f.updateClassExpression(ce, ce.modifiers, ce.name, ce.typeParameters, ce.heritageClauses, members);
+  }
+
+  private visitObject(node: ts.ObjectLiteralExpression): ts.Node {
+    const frame: MemberFrame = { instance: [], statics: [] };
+    this.members.set(node, frame);
+    const visited = ts.visitEachChild(node, this.visit, this.tctx);
+    this.members.delete(node);
+    if (frame.instance.length === 0) return visited;
+    const f = this.f;
+    return ts.setTextRange(
+      f.createCallExpression(this.ctx.helper('methods'), undefined, [visited, f.createArrayLiteralExpression(frame.instance)]),
+      node,
+    );
+  }
+}
+
+function updateStatements(
+  f: ts.NodeFactory,
+  node: ts.Block | ts.ModuleBlock | ts.CaseClause | ts.DefaultClause | ts.SourceFile,
+  statements: readonly ts.Statement[] | ts.NodeArray<ts.Statement>,
+): ts.Node {
+  if (ts.isBlock(node)) return f.updateBlock(node, statements);
+  if (ts.isModuleBlock(node)) return f.updateModuleBlock(node, statements);
+  if (ts.isCaseClause(node)) return f.updateCaseClause(node, node.expression, statements);
+  if (ts.isDefaultClause(node)) return f.updateDefaultClause(node, statements);
+  return f.updateSourceFile(node, statements);
+}
+
+/** The outermost node of an optional chain (its parent does not continue the chain). */
+function isChainOuter(node: ts.OptionalChain): boolean {
+  const p = node.parent;
+  return !(ts.isOptionalChain(p) && p.expression === node);
+}
+
+/** A method's key as an expression that can be evaluated again: a literal, or `Symbol.x`. */
+function memberKey(name: ts.PropertyName): ts.Expression | undefined {
+  const f = ts.factory;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return f.createStringLiteral(name.text);
+  if (ts.isNumericLiteral(name)) return f.createStringLiteral(String(Number(name.text)));
+  if (ts.isComputedPropertyName(name)) {
+    const e = skipParens(name.expression);
+    if (ts.isStringLiteral(e) || ts.isNumericLiteral(e)) return f.createStringLiteral(e.text);
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Symbol' && ts.isIdentifier(e.name)) {
+      return f.createPropertyAccessExpression(f.createIdentifier('Symbol'), e.name.text);
+    }
+  }
+  return undefined;
+}
+
+function mentions(node: ts.Node, name: string): boolean {
+  return new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`).test(node.getText());
+}
+
+function describe(node: ts.Node): string {
+  const name = (node as { name?: ts.Node }).name;
+  const kind = ts.isConstructorDeclaration(node)
+    ? 'The constructor'
+    : ts.isGetAccessor(node)
+      ? 'The getter'
+      : ts.isSetAccessor(node)
+        ? 'The setter'
+        : ts.isMethodDeclaration(node)
+          ? 'The method'
+          : ts.isArrowFunction(node)
+            ? 'The arrow function'
+            : 'The function';
+  return name !== undefined && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) ? `${kind} ${name.text}` : kind;
+}
+
+export { yieldStar };

@@ -1,0 +1,237 @@
+/**
+ * `greenlets/transformer`: the programmatic API every integration builds on.
+ *   transform(code, fileName, options) → { code, map, diagnostics }   (per file: loader, bundlers, Babel)
+ *   createProjectTransformer({ tsconfig, options })                    (whole program: build, tsc plugin)
+ *   createGreenletsTransformer / createDeclarationsTransformer         (raw ts.TransformerFactory's)
+ */
+import path from 'node:path';
+import ts from 'typescript';
+import type { FileAnalysis, ProgramAnalysis } from './analysis/types.js';
+import type { GreenletsDiagnostic, TransformOptions, TransformResult } from './api.js';
+import { filterDiagnostics } from './diagnostics.js';
+import { forceGreenAnalysis } from './analysis/force-green.js';
+import { createGreenletsTransformer, type AnalysisLookup } from './emit/transformer.js';
+import { createDeclarationsTransformer } from './emit/declarations.js';
+import { singleFileHost } from './emit/program-host.js';
+import { quickAnalyzeProgram } from './emit/quick-analysis.js';
+import { rekeyAnalysis } from './emit/rekey.js';
+import { tsDiagnostics } from './emit/ts-diagnostics.js';
+
+export type { GreenletsDiagnostic, TransformOptions, TransformResult, PatchOptions } from './api.js';
+export { formatDiagnostic, filterDiagnostics } from './diagnostics.js';
+export { createGreenletsTransformer, createDeclarationsTransformer, type AnalysisLookup };
+export { DEFAULT_RUNTIME_MODULE } from './emit/context.js';
+
+type Analyzer = (program: ts.Program, options: TransformOptions) => ProgramAnalysis;
+
+/** The whole-program analysis (src/transformer/analysis/index.ts) once it exists; until then a stop-gap that
+ * only follows direct calls to `@blocking` declarations. Loaded by a computed specifier so this module works
+ * (and type-checks) whether or not it is there. */
+let realAnalyzer: Analyzer | undefined;
+try {
+  const spec = './analysis/index.js';
+  const mod = (await import(spec)) as { analyzeProgram?: Analyzer };
+  realAnalyzer = typeof mod.analyzeProgram === 'function' ? mod.analyzeProgram : undefined;
+} catch {
+  realAnalyzer = undefined;
+}
+
+export function analyzeProgramFor(program: ts.Program, options: TransformOptions): ProgramAnalysis {
+  return realAnalyzer !== undefined ? realAnalyzer(program, options) : quickAnalyzeProgram(program);
+}
+
+/** Compiler options of the per-file path: modern JS out, ES modules unless the file is CommonJS by name. */
+export function perFileCompilerOptions(fileName: string, options: TransformOptions): ts.CompilerOptions {
+  const cjs = /\.c[jt]s$/.test(fileName);
+  return {
+    target: ts.ScriptTarget.ES2022,
+    module: cjs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    jsx: ts.JsxEmit.Preserve,
+    esModuleInterop: true,
+    allowJs: true,
+    sourceMap: options.sourceMap !== false,
+    inlineSources: options.sourceMap !== false,
+    skipLibCheck: true,
+    types: ['node'],
+  };
+}
+
+/**
+ * Transform one file: TypeScript (or JavaScript) in, JavaScript out. With `forceGreen` no checker is needed;
+ * otherwise the file is analysed in a program of its own (its imports read from disk) and rewritten by
+ * ts.transpileModule, so a file with nothing green comes out exactly as transpileModule prints it.
+ */
+export function transform(code: string, fileName: string, options: TransformOptions = {}): TransformResult {
+  const compilerOptions = perFileCompilerOptions(fileName, options);
+  const diagnostics: GreenletsDiagnostic[] = [];
+  let programAnalysis: ((sf: ts.SourceFile) => FileAnalysis) | undefined;
+  if (!options.forceGreen) {
+    try {
+      const host = singleFileHost(fileName, code, compilerOptions);
+      const program = ts.createProgram({ rootNames: [fileName], options: { ...compilerOptions, noEmit: true }, host });
+      const analysis = analyzeProgramFor(program, options);
+      const own = program.getSourceFile(fileName);
+      if (own !== undefined) {
+        const fa = analysis.file(own);
+        programAnalysis = (sf) => rekeyAnalysis(fa, sf);
+      }
+    } catch (e) {
+      diagnostics.push({
+        code: 'GL9003',
+        category: 'error',
+        message: `greenlets could not analyse this file (${(e as Error).message}); it was compiled without the transform.`,
+        file: fileName,
+        line: 1,
+        column: 1,
+      });
+    }
+  }
+  const lookup: AnalysisLookup = options.forceGreen ? forceGreenAnalysis : (sf) => programAnalysis?.(sf);
+  const before = createGreenletsTransformer(lookup, options, {
+    onDiagnostics: (_f, ds) => diagnostics.push(...ds),
+  });
+  let out: ts.TranspileOutput;
+  try {
+    out = ts.transpileModule(code, {
+      fileName,
+      compilerOptions,
+      reportDiagnostics: true,
+      transformers: { before: [before] },
+    });
+  } catch (e) {
+    diagnostics.push({
+      code: 'GL9004',
+      category: 'error',
+      message: `greenlets failed to transform this file: ${(e as Error).stack ?? e}`,
+      file: fileName,
+      line: 1,
+      column: 1,
+    });
+    const plain = ts.transpileModule(code, { fileName, compilerOptions });
+    out = plain;
+  }
+  diagnostics.unshift(...tsDiagnostics(out.diagnostics ?? [], 'GL9001'));
+  const codeOut = stripMapComment(out.outputText);
+  return {
+    code: codeOut,
+    map: options.sourceMap === false ? null : fixMap(out.sourceMapText, fileName),
+    diagnostics: filterDiagnostics(diagnostics, options.diagnostics ?? 'warning'),
+  };
+}
+
+function stripMapComment(text: string): string {
+  return text.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, '\n');
+}
+
+/** Name the original file by its path as given (bundlers and Node resolve `sources` against the map). */
+function fixMap(map: string | undefined, fileName: string): string | null {
+  if (map === undefined) return null;
+  const m = JSON.parse(map) as { sources: string[]; file?: string };
+  m.sources = [fileName];
+  m.file = path.basename(fileName).replace(/\.[cm]?[jt]sx?$/, '.js');
+  return JSON.stringify(m);
+}
+
+// ---- whole program --------------------------------------------------------------------------------------
+
+export interface ProjectTransformerOptions {
+  /** Path of tsconfig.json. */
+  tsconfig: string;
+  options?: TransformOptions;
+  /** Reuse an existing program instead of reading tsconfig (watch mode, ts-patch). */
+  program?: ts.Program;
+}
+
+export interface ProjectTransformer {
+  program: ts.Program;
+  analysis: ProgramAnalysis;
+  transformers: ts.CustomTransformers;
+  /** Emit one file of the program in memory. */
+  transformFile(fileName: string): TransformResult;
+  /** Emit the program as tsc would (outDir, declarations, maps), with the transform; type errors included. */
+  emit(): { diagnostics: GreenletsDiagnostic[]; emitSkipped: boolean };
+  /** Diagnostics of the analysis and the emitter so far, plus TypeScript's (GL9xxx). */
+  diagnostics(): GreenletsDiagnostic[];
+}
+
+export function createProjectTransformer(opts: ProjectTransformerOptions): ProjectTransformer {
+  const options = opts.options ?? {};
+  let program = opts.program;
+  const configDiagnostics: GreenletsDiagnostic[] = [];
+  if (program === undefined) {
+    const parsed = ts.getParsedCommandLineOfConfigFile(opts.tsconfig, {}, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => configDiagnostics.push(...tsDiagnostics([d], 'GL9010')),
+    });
+    if (parsed === undefined) throw new Error(`greenlets: cannot read ${opts.tsconfig}`);
+    configDiagnostics.push(...tsDiagnostics(parsed.errors, 'GL9010'));
+    program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences });
+  }
+  const prog = program;
+  const analysis: ProgramAnalysis = options.forceGreen
+    ? forcedProgramAnalysis(prog)
+    : analyzeProgramFor(prog, options);
+  const emitted = new Map<string, GreenletsDiagnostic[]>();
+  const transformers: ts.CustomTransformers = {
+    before: [
+      createGreenletsTransformer((sf) => analysis.file(sf), options, {
+        checker: prog.getTypeChecker(),
+        onDiagnostics: (f, ds) => emitted.set(f, ds),
+      }),
+    ],
+    afterDeclarations: [createDeclarationsTransformer((sf) => analysis.file(sf))],
+  };
+  const typeDiagnostics = (): GreenletsDiagnostic[] => [
+    ...configDiagnostics,
+    ...tsDiagnostics(ts.getPreEmitDiagnostics(prog), 'GL9002'),
+  ];
+  const all = (): GreenletsDiagnostic[] =>
+    filterDiagnostics([...typeDiagnostics(), ...[...emitted.values()].flat()], options.diagnostics ?? 'warning');
+  return {
+    program: prog,
+    analysis,
+    transformers,
+    transformFile(fileName) {
+      const sf = prog.getSourceFile(fileName);
+      if (sf === undefined) throw new Error(`greenlets: ${fileName} is not part of the program`);
+      let code = '';
+      let map: string | null = null;
+      prog.emit(
+        sf,
+        (name, text) => {
+          if (name.endsWith('.map')) map = text;
+          else if (/\.[cm]?js$/.test(name) || name.endsWith('.jsx')) code = stripMapComment(text);
+        },
+        undefined,
+        false,
+        { before: transformers.before },
+      );
+      const ds = [
+        ...tsDiagnostics([...prog.getSyntacticDiagnostics(sf), ...prog.getSemanticDiagnostics(sf)], 'GL9002'),
+        ...(emitted.get(sf.fileName) ?? []),
+      ];
+      return { code, map: options.sourceMap === false ? null : map, diagnostics: filterDiagnostics(ds, options.diagnostics ?? 'warning') };
+    },
+    emit() {
+      const r = prog.emit(undefined, undefined, undefined, false, transformers);
+      const ds = [...all(), ...tsDiagnostics(r.diagnostics, 'GL9002')];
+      return { diagnostics: ds, emitSkipped: r.emitSkipped };
+    },
+    diagnostics: all,
+  };
+}
+
+function forcedProgramAnalysis(program: ts.Program): ProgramAnalysis {
+  const cache = new Map<ts.SourceFile, FileAnalysis>();
+  return {
+    program,
+    file(sf) {
+      let a = cache.get(sf);
+      if (a === undefined) cache.set(sf, (a = forceGreenAnalysis(sf)));
+      return a;
+    },
+    explain: () => ['forceGreen: every function is green'],
+    greenFraction: () => 1,
+  };
+}

@@ -1,0 +1,31 @@
+// Blocks the main greenlet with nothing left that could wake it. Modes:
+//   uncaught  - joins a greenlet that was never started: LoopExit escapes runMain (exit code 1)
+//   catch     - the same, but main catches LoopExit and carries on
+//   greenlet  - main joins a greenlet that waits on a promise nobody settles
+import { GREEN, Greenlet, runMain, spawn, waitFor, green } from '../../../dist/index.js';
+
+const mode = process.argv[2];
+const join = (g) => g.join[GREEN].call(g);
+
+await runMain(function* () {
+  if (mode === 'greenlet') {
+    const g = spawn(green(function* stuckOnPromise() {
+      yield* waitFor[GREEN](new Promise(() => {}));
+    }));
+    yield* join(g);
+    console.log('not reached');
+    return;
+  }
+  const never = new Greenlet(() => {});
+  if (mode === 'catch') {
+    try {
+      yield* join(never);
+    } catch (e) {
+      console.log(`caught ${e.name}: ${e.message}`);
+    }
+    console.log('main continues');
+    return;
+  }
+  yield* join(never);
+  console.log('not reached');
+});
