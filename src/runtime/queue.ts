@@ -310,9 +310,10 @@ function makeGetOrPeek(take: boolean) {
       }
     } finally {
       if (timer !== null) hub.timers.cancel(timer);
-      // Left without taking an item (timeout, kill, plain call, or a peek): if we had been woken for an item,
-      // the next getter must be woken in our place.
-      if (!done) getters.removeLast(cur);
+      // Left without taking an item (timeout, kill, plain call, or a peek). Still in the line: just leave it.
+      // Already taken out of it, we had been woken for an item that is still there: the next getter must be
+      // woken in our place, or it would wait for an item that sits in the queue.
+      if (!done && !getters.removeLast(cur) && q.qsize() > 0) wakeFirst(getters);
     }
   };
 }
