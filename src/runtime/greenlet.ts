@@ -7,8 +7,8 @@ import { GREEN, defineGreenMethods, green, type Green } from './convention.js';
 import { Timeout } from './timeout.js';
 import { GreenletExit, InvalidSwitchError } from './errors.js';
 export { GreenletExit };
-import { getHub, getcurrent, RESUME_NONE, RESUME_NEXT, RESUME_THROW, type Hub } from './hub.js';
-import { runName } from './describe.js';
+import { getHub, getcurrent, reportError, RESUME_NONE, RESUME_NEXT, RESUME_THROW, type Hub } from './hub.js';
+import { functionName, runName } from './describe.js';
 import type { TimerEntry } from './timers.js';
 
 const NEW = 0;
@@ -247,8 +247,9 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     this._prev = this._next = null;
     live.count--;
     const hub = getHub();
-    if (threw) hub.handleError(this, result);
+    // Links first, so a report that fails in a user's handleError cannot keep them from firing.
     if (this._links !== null) hub.runCallback(notifyLinks, this);
+    if (threw) reportError(hub, this, result);
   }
 
   // ---- links -------------------------------------------------------------------------------------------
@@ -346,7 +347,7 @@ function callLink(hub: Hub, g: Greenlet<any>, fn: (source: Greenlet<any>) => voi
   try {
     fn.call(thisArg, g);
   } catch (e) {
-    hub.handleError(g, e);
+    reportError(hub, `the rawlink callback ${functionName(fn)} of ${g}`, e);
   }
 }
 

@@ -9,7 +9,7 @@ import { LoopExit } from './errors.js';
 import { TimerHeap } from './timers.js';
 import type { Greenlet } from './greenlet.js';
 import { MainGreenlet } from './greenlet.js';
-import { describeGreenlet, formatError, userFrames } from './describe.js';
+import { describeGreenlet, formatError, formatFailure, spawnSite, userFrame, userFrames } from './describe.js';
 
 /** Anything the hub can run from its ready queue: a greenlet (resumed) or a callback. */
 export interface Runnable {
@@ -32,7 +32,29 @@ class Callback implements Runnable {
     try {
       this.fn(this.arg);
     } catch (e) {
-      hub.handleError(null, e);
+      reportError(hub, null, e);
+    }
+  }
+
+  /** The function it calls, for the blocking monitor's report. */
+  get fnName(): string {
+    return this.fn.name || '<anonymous>';
+  }
+}
+
+/**
+ * Call `hub.handleError`, which a user may have replaced: if it throws (or its stream does), the hub must go
+ * on, so the failure is written to stderr as a last resort (gevent: an exception in a custom handle_error does
+ * not crash the hub).
+ */
+export function reportError(hub: Hub, context: Greenlet<any> | string | null, error: unknown): void {
+  try {
+    hub.handleError(context, error);
+  } catch (e) {
+    try {
+      process.stderr.write(`greenlets: hub.handleError failed (${formatError(e)})\nwhile reporting: ${formatError(error)}\n`);
+    } catch {
+      // stderr itself is gone: nothing left to tell
     }
   }
 }
@@ -105,14 +127,17 @@ export class Hub {
     if (i >= 0) this.idlers.splice(i, 1);
   }
 
-  handleError(context: Greenlet<any> | null, error: unknown): void {
+  /**
+   * Report an error nobody will catch: a greenlet that died with it (`<Greenlet "name" at file:line> failed
+   * with` and the stack; with config.trackSpawnSites also where it was spawned), or a callback run by the hub
+   * that threw (context: what it was, or null). Writes to exceptionStream; may be replaced, as gevent's
+   * hub.handle_error.
+   */
+  handleError(context: Greenlet<any> | string | null, error: unknown): void {
     const out = this.exceptionStream;
     if (out === null) return;
-    const who = context === null ? 'hub callback' : describeGreenlet(context);
-    // With config.trackSpawnSites, say where the failed greenlet came from (design §6).
-    const site = context?._x?.spawnSite;
-    const spawned = site ? `\n  it was spawned at:\n${userFrames(site)}` : '';
-    out.write(`${who} failed with ${formatError(error)}${spawned}\n`);
+    if (context !== null && typeof context === 'object') out.write(formatFailure(context, error));
+    else out.write(`greenlets: ${context ?? 'a hub callback'} failed with ${formatError(error)}\n`);
   }
 
   /** Record where the current greenlet suspends, for the blocking monitor's report. */
@@ -195,25 +220,28 @@ export class Hub {
     }
   }
 
+  /** gevent's "appears to be blocked" report, with the source lines a greenlet ran between (design §6). */
   private reportBlocking(r: Runnable, seconds: number, resumedAt: string | undefined): void {
     const out = this.exceptionStream;
     if (out === null) return;
-    let who = 'a hub callback';
-    let from = '';
-    let until = '';
-    if (!(r instanceof Callback)) {
+    let who: string;
+    let detail = '';
+    if (r instanceof Callback) {
+      who = `the hub callback ${r.fnName}()`;
+    } else {
       const g = r as Greenlet<any>;
-      who = describeGreenlet(g);
-      from = resumedAt
-        ? `\n  from where it was resumed:\n${userFrames(resumedAt)}`
-        : `\n  from its start (it had not suspended before)`;
+      const at = userFrame(resumedAt);
+      who = `Greenlet ${describeGreenlet(g, at ?? spawnSite(g))}`;
+      detail = resumedAt
+        ? `\n  it was resumed at (where it had suspended):\n${userFrames(resumedAt)}`
+        : '\n  it ran from its start (it had not suspended before)';
       const next = g._x?.suspendedAt;
-      if (g.dead) until = '\n  until it finished';
-      else if (next !== undefined && next !== resumedAt) until = `\n  until it suspended again at:\n${userFrames(next)}`;
+      if (g.dead) detail += '\n  until it finished';
+      else if (next !== undefined && next !== resumedAt) detail += `\n  until it suspended again at:\n${userFrames(next)}`;
     }
     out.write(
-      `greenlets: ${who} blocked the event loop for ${seconds.toFixed(3)} seconds ` +
-        `(config.maxBlockingTime = ${config.maxBlockingTime})${from}${until}\n`,
+      `greenlets: ${who} appears to be blocked: it held the event loop for ${seconds.toFixed(3)} seconds ` +
+        `without yielding (config.maxBlockingTime = ${config.maxBlockingTime})${detail}\n`,
     );
   }
 

@@ -8,7 +8,8 @@
  * called from the hub (one hub callback per notification round, never inside set()/release()), because they are
  * user code that must not run in the middle of the caller's own operation.
  */
-import { getHub, RESUME_NONE, type Hub } from './hub.js';
+import { getHub, reportError, RESUME_NONE, type Hub } from './hub.js';
+import { functionName } from './describe.js';
 import type { Greenlet } from './greenlet.js';
 import { describeValue } from './greenlet.js';
 import { BlockingSwitchOutError } from './errors.js';
@@ -151,7 +152,7 @@ export function callLink(cb: LinkableCallback<any>, source: unknown): void {
     cb(source);
   } catch (e) {
     // Called from the hub: an error must not escape into whatever the hub runs next.
-    getHub().handleError(null, e);
+    reportError(getHub(), `the rawlink callback ${functionName(cb)} of ${String(source)}`, e);
   }
 }
 

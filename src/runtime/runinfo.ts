@@ -1,6 +1,6 @@
 /** formatRunInfo: the live greenlets as a tree by spawner, with spawn sites when they are tracked. */
 import { config } from './config.js';
-import { describeGreenlet, userFrame } from './describe.js';
+import { describeGreenlet, spawnSite, userFrame } from './describe.js';
 import { live, type Greenlet } from './greenlet.js';
 import { getHub } from './hub.js';
 
@@ -27,11 +27,13 @@ export function formatRunInfo(): string[] {
     list.push(g);
     children.set(parent, list);
   }
-  const lines = [`Greenlets: ${nodes.length} live${config.trackSpawnSites ? '' : ' (spawn sites: set GREENLETS_TRACK_SPAWN_SITES=1)'}`];
+  const lines = [`Greenlets: ${nodes.length} live${config.trackSpawnSites ? '' : ' (for spawn sites set config.trackSpawnSites = true or GREENLETS_TRACK_SPAWN_SITES=1)'}`];
   const walk = (g: Greenlet<any>, indent: string, isLast: boolean, isRoot: boolean): void => {
+    const site = spawnSite(g);
+    const spawned = site !== null ? `, spawned at ${site}` : '';
     const label = isRoot
       ? `${describeGreenlet(g)} (current: ${hub.current === g ? 'yes' : 'no'})`
-      : `${describeGreenlet(g)} ${state(g, hub.current)}`;
+      : `${describeGreenlet(g)} ${state(g, hub.current)}${spawned}`;
     lines.push(isRoot ? label : `${indent}${isLast ? '+--- ' : '|--- '}${label}`);
     const kids = children.get(g) ?? [];
     kids.forEach((k, i) => walk(k, isRoot ? ' ' : indent + (isLast ? '     ' : '|    '), i === kids.length - 1, false));

@@ -30,3 +30,13 @@ export const gf = green;
 export function run<T>(body: () => Green<T>): Promise<T> {
   return runMain(body);
 }
+
+/** What green code `body` throws (undefined if it returns): `expect(yield* caught(() => M(q, 'get')())).toBe(t)`. */
+export function* caught(body: () => Green<unknown>): Green<unknown> {
+  try {
+    yield* body();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}

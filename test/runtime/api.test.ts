@@ -2,6 +2,8 @@
  * The module-level API: sleep, idle, spawn*, kill, getcurrent, and what bad use reports — the sleep/idle/spawn/
  * kill parts of gevent's test__api.py and test__greenlet.py (TestBasic), checked against gevent 22.10.2.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BlockingSwitchOutError,
@@ -179,13 +181,17 @@ describe('blocking where it cannot suspend', () => {
     const before = getHub().timers.size;
     let caught: unknown;
     try {
-      sleep(0.01);
+      sleep(0.01); // @plain-sleep
     } catch (e) {
       caught = e;
     }
     expect(caught).toBeInstanceOf(BlockingSwitchOutError);
     expect((caught as BlockingSwitchOutError).functionName).toBe('sleep');
-    expect((caught as Error).message).toMatch(/^sleep would block, but it was called from code that cannot suspend/);
+    // it names the caller's location, the line above
+    const line = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').findIndex((l) => l.includes('// @plain-sleep')) + 1;
+    expect((caught as BlockingSwitchOutError).callerLocation).toMatch(new RegExp(`api\\.test\\.ts:${line}:\\d+$`));
+    expect((caught as Error).message).toMatch(new RegExp(`^sleep would block, but it was called from code that cannot suspend, at \\S*api\\.test\\.ts:${line}:\\d+ `));
+    expect((caught as Error).stack).toMatch(/^BlockingSwitchOutError: sleep would block, but/);
     expect((caught as Error).message).toMatch(/Call it from green code/);
     expect(getHub().timers.size).toBe(before);
     expect(() => idle()).toThrow(/^idle would block/);
@@ -205,6 +211,21 @@ describe('blocking where it cannot suspend', () => {
       expect(g.exception).toBeInstanceOf(BlockingSwitchOutError);
       expect(reports.join('')).toMatch(/failed with BlockingSwitchOutError: sleep would block/);
     });
+  });
+
+  it('a user’s green function called plainly is named itself, not the primitive it reached', () => {
+    const fetchPage = gf(function* fetchPage(url: string) {
+      yield* G(sleep)(0.01);
+      return url;
+    });
+    let caught: unknown;
+    try {
+      [3, 1, 2].sort(() => (fetchPage('x'), 0)); // a sort comparator cannot suspend
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as BlockingSwitchOutError).functionName).toBe('fetchPage');
+    expect((caught as Error).message).toMatch(/^fetchPage would block, but it was called from code that cannot suspend, at \S*api\.test\.ts:\d+:\d+ /);
   });
 
   it('a green function that does not suspend works from plain code', () => {

@@ -3,12 +3,13 @@
  * needs Node's loop to run dry). Compare gevent's test__hub.py / test___monitor.py behaviours.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { config, formatRunInfo, getHub, sleep, spawn, spawnLater, Greenlet } from '../../src/index.js';
-import { G, M, gf, run } from '../helpers/green.js';
+import { Timeout, config, formatRunInfo, getHub, sleep, spawn, spawnLater, withTimeout } from '../../src/index.js';
+import { Pool } from '../../src/pool.js';
+import { G, M, caught, gf, run } from '../helpers/green.js';
 
 let reports: string[] = [];
 let savedStream: ReturnType<typeof getHub>['exceptionStream'];
@@ -23,19 +24,49 @@ afterEach(() => {
   config.trackSpawnSites = false;
 });
 
+/** The line of this file that carries `marker` in a comment (1-based), for asserting reported locations. */
+const thisFile = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+function lineOf(marker: string): number {
+  const i = thisFile.findIndex((l) => l.includes(`// ${marker}`));
+  if (i < 0) throw new Error(`no line marked ${marker}`);
+  return i + 1;
+}
+const HERE = String.raw`\S*hub\.test\.ts`;
+
 describe('uncaught errors in greenlets', () => {
-  it('are reported on hub.exceptionStream as `<Greenlet "name" fn> failed with Error: message` plus the stack', async () => {
+  it('are reported as `<Greenlet "name" at file:line> failed with Error: message` plus the stack', async () => {
     await run(function* () {
       const g = spawn(function failingWork() {
-        throw new Error('message of the failure');
+        throw new Error('message of the failure'); // @plain-throw
       });
       g.name = 'worker';
       yield* M(g, 'join')();
       expect(reports).toHaveLength(1);
       const report = reports[0];
-      expect(report.startsWith('<Greenlet "worker" failingWork> failed with Error: message of the failure\n')).toBe(true);
+      expect(report).toMatch(new RegExp(`^<Greenlet "worker" at ${HERE}:${lineOf('@plain-throw')}> failed with Error: message of the failure\n`));
       expect(report).toContain((g.exception as Error).stack!);
       expect(report).toMatch(/at failingWork .*hub\.test\.ts/);
+    });
+  });
+
+  it('name the line of the greenlet’s own function, below the green functions it called', async () => {
+    await run(function* () {
+      const inner = gf(function* inner() {
+        yield* G(sleep)(0);
+        throw new TypeError('deep down');
+      });
+      const g = spawn(
+        gf(function* outerWork() {
+          yield* G(inner)(); // @outer-call
+        }),
+      );
+      yield* M(g, 'join')();
+      expect(reports[0]).toMatch(new RegExp(`^<Greenlet "${g.name}" at ${HERE}:${lineOf('@outer-call')}> failed with TypeError: deep down\n\\s+at .*inner`));
+      // an error made elsewhere (here: in main) and thrown in by kill() does not lend its location
+      const k = spawn(gf(function* victim() { yield* G(sleep)(10); }));
+      yield* G(sleep)(0);
+      yield* M(k, 'kill')({ exception: new RangeError('from main') });
+      expect(reports[1]).toMatch(new RegExp(`^<Greenlet "${k.name}": victim> failed with RangeError: from main\n`));
     });
   });
 
@@ -57,11 +88,11 @@ describe('uncaught errors in greenlets', () => {
 
   it('a thrown non-Error value is reported for what it is', async () => {
     await run(function* () {
-      const g = spawn(() => {
+      const g = spawn(function throwsString() {
         throw 'just a string'; // eslint-disable-line no-throw-literal
       });
       yield* M(g, 'join')();
-      expect(reports[0]).toMatch(/failed with "just a string" \(a thrown non-Error value\)/);
+      expect(reports[0]).toMatch(/^<Greenlet "Greenlet-\d+": throwsString> failed with "just a string" \(a thrown non-Error value\)/);
     });
   });
 
@@ -82,15 +113,19 @@ describe('uncaught errors in greenlets', () => {
     });
   });
 
-  it('with config.trackSpawnSites, the report names where the greenlet was spawned', async () => {
+  it('with config.trackSpawnSites, the report also says where the greenlet was spawned', async () => {
     config.trackSpawnSites = true;
     await run(function* () {
-      const g = spawn(function spawnedHere() {
+      const g = spawn(function spawnedHere() { // @spawn-site
         throw new Error('with site');
       });
       yield* M(g, 'join')();
-      expect(reports[0]).toMatch(/^<Greenlet "Greenlet-\d+" spawnedHere at \S*hub\.test\.ts:\d+> failed with Error: with site/);
-      expect(reports[0]).toMatch(/it was spawned at:\n\s+at .*hub\.test\.ts:\d+:\d+/);
+      expect(reports[0]).toMatch(new RegExp(`^<Greenlet "Greenlet-\\d+" at ${HERE}:${lineOf('@spawn-site') + 1}> failed with Error: with site`));
+      expect(reports[0]).toMatch(new RegExp(`it was spawned at:\n\\s+at .*hub\\.test\\.ts:${lineOf('@spawn-site')}:\\d+`));
+      // no frames to go by (a Timeout skips its stack capture): the spawn site names it
+      const t = spawn(gf(function* timedOut() { yield* G(withTimeout)(0.001, gf(function* () { yield* G(sleep)(1); })); })); // @timeout-site
+      yield* M(t, 'join')();
+      expect(reports[1]).toMatch(new RegExp(`^<Greenlet "${t.name}" at ${HERE}:${lineOf('@timeout-site')}> failed with Timeout: 0.001 seconds \\(running timedOut\\)`));
     });
   });
 
@@ -104,17 +139,66 @@ describe('uncaught errors in greenlets', () => {
       expect(g.exception).toBeInstanceOf(Error);
     });
   });
+
+  it('a stream or handleError that throws does not break the hub: links still fire, a Pool keeps its slots (test_stderr_raising)', async () => {
+    const hub = getHub();
+    const stderr: string[] = [];
+    const realWrite = process.stderr.write;
+    process.stderr.write = ((s: string) => stderr.push(String(s))) as never;
+    try {
+      hub.exceptionStream = {
+        write() {
+          throw new Error('the stream is broken');
+        },
+      };
+      await run(function* () {
+        const pool = new Pool(1);
+        const crash = function crash() {
+          throw new RangeError('Whoa');
+        };
+        const waiter = yield* M(pool, 'spawn')(crash);
+        expect(yield* caught(() => M(waiter, 'get')())).toBeInstanceOf(RangeError);
+        yield* G(sleep)(0);
+        expect(pool.freeCount()).toBe(1);
+        const t = Timeout.startNew(1);
+        try {
+          yield* M(pool, 'apply')(G(sleep) as never, [0]);
+        } finally {
+          t.cancel();
+        }
+        // gevent's TestHandleError: a custom handleError that throws
+        hub.handleError = () => {
+          throw new TypeError('bad handler');
+        };
+        const g = spawn(function raises() {
+          throw new SyntaxError('mine');
+        });
+        const linked: unknown[] = [];
+        g.rawlink((x) => linked.push(x));
+        expect(yield* caught(() => M(g, 'get')())).toBeInstanceOf(SyntaxError);
+        yield* G(sleep)(0);
+        expect(linked).toEqual([g]);
+      });
+    } finally {
+      process.stderr.write = realWrite;
+      delete (hub as { handleError?: unknown }).handleError; // back to the prototype's
+    }
+    const text = stderr.join('');
+    expect(text).toMatch(/hub\.handleError failed \(Error: the stream is broken/);
+    expect(text).toMatch(/while reporting: RangeError: Whoa/);
+    expect(text).toMatch(/hub\.handleError failed \(TypeError: bad handler[\s\S]*while reporting: SyntaxError: mine/);
+  });
 });
 
 describe('the blocking monitor (config.maxBlockingTime)', () => {
   const hog = gf(function* cpuHog(ms: number) {
-    yield* G(sleep)(0);
+    yield* G(sleep)(0); // @hog-resumed
     const end = performance.now() + ms;
     while (performance.now() < end); // holds the loop
-    yield* G(sleep)(0);
+    yield* G(sleep)(0); // @hog-suspends
   });
 
-  it('reports a greenlet that held the loop too long, with where it was resumed and where it stopped', async () => {
+  it('reports a greenlet that held the loop too long, naming it and the line it was resumed at', async () => {
     config.maxBlockingTime = 0.05;
     expect(getHub().monitoring).toBe(true);
     await run(function* () {
@@ -122,16 +206,37 @@ describe('the blocking monitor (config.maxBlockingTime)', () => {
       g.name = 'hog';
       yield* M(g, 'join')();
     });
-    const report = reports.find((r) => r.includes('blocked the event loop'));
-    expect(report).toBeDefined();
-    expect(report).toMatch(/^greenlets: <Greenlet "hog" cpuHog> blocked the event loop for 0\.\d+ seconds \(config\.maxBlockingTime = 0\.05\)/);
-    expect(report).toMatch(/from where it was resumed:\n\s+at cpuHog \(.*hub\.test\.ts:\d+:\d+\)/);
-    expect(report).toMatch(/until it suspended again at:\n\s+at cpuHog \(.*hub\.test\.ts:\d+:\d+\)/);
-    expect(reports.filter((r) => r.includes('blocked the event loop'))).toHaveLength(1);
+    const blocked = reports.filter((r) => r.includes('appears to be blocked'));
+    expect(blocked).toHaveLength(1);
+    const report = blocked[0];
+    expect(report).toMatch(new RegExp(
+      `^greenlets: Greenlet <Greenlet "hog" at ${HERE}:${lineOf('@hog-resumed')}> appears to be blocked: it held the event loop for 0\\.\\d+ seconds without yielding \\(config\\.maxBlockingTime = 0\\.05\\)`,
+    ));
+    expect(report).toMatch(new RegExp(`it was resumed at \\(where it had suspended\\):\n\\s+at cpuHog \\(${HERE}:${lineOf('@hog-resumed')}:\\d+\\)`));
+    expect(report).toMatch(new RegExp(`until it suspended again at:\n\\s+at cpuHog \\(${HERE}:${lineOf('@hog-suspends')}:\\d+\\)`));
+  });
+
+  it('reports a hub callback or a greenlet that blocks before it ever suspended', async () => {
+    config.maxBlockingTime = 0.05;
+    await run(function* () {
+      const g = spawn(function busyFromStart() {
+        const end = performance.now() + 100;
+        while (performance.now() < end);
+      });
+      yield* M(g, 'join')();
+      getHub().runCallback(function slowCallback() {
+        const end = performance.now() + 100;
+        while (performance.now() < end);
+      });
+      yield* G(sleep)(0.01);
+    });
+    const blocked = reports.filter((r) => r.includes('appears to be blocked'));
+    expect(blocked[0]).toMatch(/^greenlets: Greenlet <Greenlet "Greenlet-\d+": busyFromStart> appears to be blocked[^\n]*\n  it ran from its start \(it had not suspended before\)\n  until it finished/);
+    expect(blocked[1]).toMatch(/^greenlets: the hub callback slowCallback\(\) appears to be blocked/);
   });
 
   it('says nothing about greenlets that switch often, nor when it is off', async () => {
-    config.maxBlockingTime = 0.2;
+    config.maxBlockingTime = 0.5;
     await run(function* () {
       yield* M(spawn(hog, 20), 'join')();
     });
@@ -140,7 +245,7 @@ describe('the blocking monitor (config.maxBlockingTime)', () => {
     await run(function* () {
       yield* M(spawn(hog, 100), 'join')();
     });
-    expect(reports.filter((r) => r.includes('blocked the event loop'))).toEqual([]);
+    expect(reports.filter((r) => r.includes('appears to be blocked'))).toEqual([]);
   });
 
   it('monitorThread turns it on with gevent’s default limit of 0.1 seconds', () => {
@@ -162,31 +267,45 @@ describe('formatRunInfo', () => {
       });
       const parent = spawn(
         gf(function* parentWork() {
-          spawn(child);
-          spawn(child);
+          spawn(child); // @child-1
+          spawn(child); // @child-2
           yield* G(sleep)(1);
         }),
-      );
+      ); // @parent
       parent.name = 'parent';
-      const later = spawnLater(1, function laterWork() {});
+      const later = spawnLater(1, function laterWork() {}); // @later
       yield* G(sleep)(0.01);
-      const fresh = spawn(function freshWork() {});
+      const fresh = spawn(function freshWork() {}); // @fresh
       const lines = formatRunInfo();
       const text = lines.join('\n');
       expect(lines[0]).toMatch(/^Greenlets: \d+ live$/);
-      expect(lines[1]).toBe('<Greenlet "MainGreenlet" main> (current: yes)');
-      const site = String.raw`at \S*hub\.test\.ts:\d+>`;
-      expect(text).toMatch(new RegExp(String.raw`\n \|--- <Greenlet "parent" parentWork ${site} suspended\n` +
-        String.raw` \|    \|--- <Greenlet "Greenlet-\d+" childWork ${site} suspended\n` +
-        String.raw` \|    \+--- <Greenlet "Greenlet-\d+" childWork ${site} suspended\n`));
-      expect(text).toMatch(new RegExp(String.raw`<Greenlet "${later.name}" laterWork ${site} waiting to start \(startLater\)`));
-      expect(text).toMatch(new RegExp(String.raw`\+--- <Greenlet "${fresh.name}" freshWork ${site} scheduled to start$`));
+      expect(lines[1]).toBe('<Greenlet "MainGreenlet": main> (current: yes)');
+      const site = (m: string) => `, spawned at ${HERE}:${lineOf(m)}`;
+      // spawn(...) spanning lines: V8 names the line where the call ends
+      expect(text).toContain('\n |--- <Greenlet "parent": parentWork> suspended');
+      expect(text).toMatch(new RegExp(String.raw`\n \|--- <Greenlet "parent": parentWork> suspended, spawned at ${HERE}:\d+\n` +
+        String.raw` \|    \|--- <Greenlet "Greenlet-\d+": childWork> suspended${site('@child-1')}\n` +
+        String.raw` \|    \+--- <Greenlet "Greenlet-\d+": childWork> suspended${site('@child-2')}\n`));
+      expect(text).toMatch(new RegExp(String.raw`<Greenlet "${later.name}": laterWork> waiting to start \(startLater\)${site('@later')}`));
+      expect(text).toMatch(new RegExp(String.raw`\+--- <Greenlet "${fresh.name}": freshWork> scheduled to start${site('@fresh')}$`));
       yield* G(sleep)(0);
       for (const g of [parent, later]) yield* M(g, 'kill')();
     });
     // the children outlive their killed parent: they hang from main now
     const text = formatRunInfo().join('\n');
-    expect(text).toMatch(/\n \|--- <Greenlet "Greenlet-\d+" childWork at \S+> suspended/);
+    expect(text).toMatch(new RegExp(String.raw`\n \|--- <Greenlet "Greenlet-\d+": childWork> suspended, spawned at ${HERE}:${lineOf('@child-1')}`));
+  });
+
+  it('with the monitor on, says where each greenlet is suspended', async () => {
+    config.maxBlockingTime = 10;
+    await run(function* () {
+      const g = spawn(gf(function* napping() {
+        yield* G(sleep)(1); // @napping
+      }));
+      yield* G(sleep)(0);
+      expect(formatRunInfo().join('\n')).toMatch(new RegExp(String.raw`<Greenlet "${g.name}": napping> suspended at ${HERE}:${lineOf('@napping')}`));
+      yield* M(g, 'kill')();
+    });
   });
 
   it('without spawn-site tracking says how to turn it on; a dead greenlet is not listed', async () => {
@@ -194,15 +313,15 @@ describe('formatRunInfo', () => {
       const g = spawn(function shortLived() {});
       yield* M(g, 'join')();
       const text = formatRunInfo().join('\n');
-      expect(text).toMatch(/set GREENLETS_TRACK_SPAWN_SITES=1/);
+      expect(text).toMatch(/set config\.trackSpawnSites = true or GREENLETS_TRACK_SPAWN_SITES=1/);
       expect(text).not.toContain('shortLived');
       const h = spawn(
         gf(function* runningOne() {
           return formatRunInfo().join('\n');
         }),
       );
-      expect(yield* M(h, 'get')()).toMatch(/<Greenlet "Greenlet-\d+" runningOne> running/);
-      expect(yield* M(h, 'get')()).toMatch(/"MainGreenlet" main> \(current: no\)/);
+      expect(yield* M(h, 'get')()).toMatch(/<Greenlet "Greenlet-\d+": runningOne> running/);
+      expect(yield* M(h, 'get')()).toMatch(/"MainGreenlet": main> \(current: no\)/);
     });
   });
 });
@@ -269,8 +388,8 @@ describe('in a real process', () => {
   it('GREENLETS_MAX_BLOCKING_TIME turns the monitor on from the environment', () => {
     const r = node('monitor-env.mjs', [], { GREENLETS_MAX_BLOCKING_TIME: '0.05' });
     expect(r.stdout).toContain('maxBlockingTime=0.05');
-    expect(r.stderr).toMatch(/<Greenlet "hog" cpuHog> blocked the event loop for 0\.\d+ seconds/);
-    expect(r.stderr).toMatch(/at cpuHog \(.*monitor-env\.mjs:\d+:\d+\)/);
+    expect(r.stderr).toMatch(/^greenlets: Greenlet <Greenlet "hog" at \S*monitor-env\.mjs:7> appears to be blocked: it held the event loop for 0\.\d+ seconds/);
+    expect(r.stderr).toMatch(/it was resumed at \(where it had suspended\):\n\s+at cpuHog \(\S*monitor-env\.mjs:7:\d+\)/);
     expect(r.code).toBe(0);
     const off = node('monitor-env.mjs');
     expect(off.stderr).not.toContain('blocked the event loop');
@@ -280,6 +399,13 @@ describe('in a real process', () => {
     const r = node('monitor-env.mjs', [], { GREENLETS_MAX_BLOCKING_TIME: 'soon' });
     expect(r.stderr).toMatch(/GREENLETS_MAX_BLOCKING_TIME="soon" is not a non-negative number of seconds/);
     expect(r.code).not.toBe(0);
+  });
+
+  it('an uncaught error in a greenlet is reported on stderr and does not reach the spawner', () => {
+    const r = node('failure.mjs');
+    expect(r.stderr).toMatch(/^<Greenlet "Greenlet-\d+" at \S*[\\/]test[\\/]runtime[\\/]process[\\/]failure\.mjs:6> failed with Error: boom in a greenlet\n\s+at failingJob \(\S*failure\.mjs:6:\d+\)/);
+    expect(r.stdout).toBe('main continues; g.exception: boom in a greenlet\n');
+    expect(r.code).toBe(0);
   });
 
   it('(differs from gevent) a greenlet still sleeping when the main module ends keeps the process alive', () => {
