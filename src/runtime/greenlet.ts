@@ -38,6 +38,8 @@ export interface GreenletExtra {
   startTimer?: TimerEntry | null;
   promise?: Promise<unknown>;
   suspendedAt?: string;
+  /** Its values of each greenlets/local Local it touched (dropped when it dies). */
+  locals?: WeakMap<object, Record<PropertyKey, unknown>>;
 }
 
 let nextIdent = 0;
@@ -238,6 +240,7 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     this._result = result;
     this._gen = null;
     this._args = null;
+    if (this._x !== null) this._x.locals = undefined;
     // _fn is kept (a reference, no allocation) so reports and toString can still name what it ran.
     const prev = this._prev;
     const next = this._next;

@@ -1,15 +1,18 @@
 /**
  * greenlets/local: gevent.local.local, an object whose properties are per greenlet.
  *
- * `new Local()` returns a Proxy. Each greenlet that touches it gets its own property dictionary, kept in a
- * WeakMap keyed by the greenlet, so a dead greenlet's values go away with it. What is not in the dictionary is
- * looked up on the class's prototype (methods, getters, static-like defaults), with `this` being the proxy, so
- * methods of a subclass read and write the calling greenlet's values.
+ * `new Local()` returns a Proxy. Each greenlet that touches it gets its own property dictionary. The dictionaries
+ * live on the greenlet (a WeakMap keyed by the Local's state, in its rarely-used fields), so a greenlet's values
+ * go away when it dies even if the Greenlet object is still referenced (gevent issue 387), and a Local nobody
+ * references any more goes away even while greenlets that touched it run on (gevent issue 981). What is not in
+ * the dictionary is looked up on the class's prototype (methods, getters, static-like defaults), with `this`
+ * being the proxy, so methods of a subclass read and write the calling greenlet's values.
  *
  * A subclass's constructor runs again, with the same arguments, the first time each other greenlet touches the
  * object (gevent's `__init__` semantics): constructor arguments can't be seen from the base class in JS, so a
  * subclass passes its arguments on with `super(...args)`, and those are the ones it is re-run with. The re-run
  * constructs on the same proxy, so `this` keeps its identity and class fields are initialised per greenlet.
+ * Private fields (`#x`) belong to the object itself, not to a greenlet, so a subclass cannot have them.
  */
 import { getcurrent } from './hub.js';
 import type { Greenlet } from './greenlet.js';
@@ -20,7 +23,6 @@ type Dict = Record<PropertyKey, unknown>;
 let reinit: LocalState | null = null;
 
 class LocalState implements ProxyHandler<object> {
-  readonly dicts = new WeakMap<Greenlet<any>, Dict>();
   proxy: object = null!;
 
   constructor(
@@ -33,23 +35,42 @@ class LocalState implements ProxyHandler<object> {
   /** The current greenlet's dictionary, created (and the subclass constructor run) on first touch. */
   dict(): Dict {
     const g = getcurrent();
-    let d = this.dicts.get(g);
+    const x = g._extra();
+    const mine = (x.locals ??= new WeakMap());
+    let d = mine.get(this);
     if (d === undefined) {
       d = Object.create(null) as Dict;
       // Registered before the constructor runs, as in gevent: its own property accesses must find this dict
       // instead of starting another initialisation; if it throws, what it had set stays.
-      this.dicts.set(g, d);
-      if (this.ctor !== null) {
-        const outer = reinit;
-        reinit = this;
-        try {
-          Reflect.construct(this.ctor, this.args);
-        } finally {
-          reinit = outer;
-        }
-      }
+      mine.set(this, d);
+      if (this.ctor !== null) this.rerun();
     }
     return d;
+  }
+
+  /** Run the subclass constructor again, on the proxy, for the greenlet whose dictionary was just made. */
+  private rerun(): void {
+    const outer = reinit;
+    reinit = this;
+    try {
+      Reflect.construct(this.ctor!, this.args);
+    } catch (e) {
+      if (e instanceof TypeError && /twice on the same object/.test(e.message)) {
+        throw new TypeError(
+          `${this.ctor!.name} extends Local but has a private field (${e.message}): a private field belongs to the ` +
+            `object, not to a greenlet. Use an ordinary property, which is per greenlet.`,
+        );
+      }
+      throw e;
+    } finally {
+      reinit = outer;
+    }
+  }
+
+  /** @internal The creating greenlet's dictionary, made before its constructor runs. */
+  init(): void {
+    const x = getcurrent()._extra();
+    (x.locals ??= new WeakMap()).set(this, Object.create(null));
   }
 
   get(_t: object, key: PropertyKey, receiver: unknown): unknown {
@@ -110,7 +131,7 @@ class LocalBase {
     const proxy = new Proxy(Object.create(target.prototype), state);
     state.proxy = proxy;
     // The creating greenlet's dict exists from the start, and the constructor now running fills it.
-    state.dicts.set(getcurrent(), Object.create(null));
+    state.init();
     return proxy;
   }
 }
