@@ -15,7 +15,7 @@
 import ts from 'typescript';
 import type { CallSite } from '../analysis/types.js';
 import { builtins } from '../../runtime/builtins.js';
-import { type EmitContext, type GenState, skipParens, yieldStar } from './context.js';
+import { type EmitContext, type GenState, skipOuter, yieldStar } from './context.js';
 
 type Visit = (n: ts.Node) => ts.Node;
 
@@ -47,7 +47,7 @@ export class CallRewriter {
     const callee = ts.isCallExpression(node) ? node.expression : node.tag;
     const ops: Op[] = [];
     let base: ts.Expression;
-    const c = skipParens(callee);
+    const c = skipOuter(callee);
     if (ts.isPropertyAccessExpression(c)) {
       base = c.expression;
       ops.push({ kind: 'prop', node: c, optional: false });
@@ -75,7 +75,7 @@ export class CallRewriter {
       n = n.expression;
     }
     // `a.b?.()`: the call's `this` is `a`, so split the member access below the chain too.
-    const inner = skipParens(n);
+    const inner = skipOuter(n);
     if (ops[0]?.kind === 'call') {
       if (ts.isPropertyAccessExpression(inner)) {
         ops.unshift({ kind: 'prop', node: inner, optional: false });

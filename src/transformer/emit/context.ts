@@ -86,6 +86,18 @@ export function skipParens(e: ts.Expression): ts.Expression {
   return e;
 }
 
+/** Parentheses and TypeScript-only wrappers (`as`, `satisfies`, `!`, `<T>x`): none of them changes the value,
+ * and a call through `(o.m as any)(x)` still passes `o` as `this`. */
+export function skipOuter(e: ts.Expression): ts.Expression {
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) {
+      e = e.expression;
+    } else if (ts.isExpressionWithTypeArguments(e)) {
+      e = e.expression;
+    } else return e;
+  }
+}
+
 /** `(yield* e)`: parenthesised, so it can stand anywhere an expression can. */
 export function yieldStar(e: ts.Expression): ts.Expression {
   const f = ts.factory;
