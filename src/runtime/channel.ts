@@ -10,6 +10,7 @@ import type { Greenlet } from './greenlet.js';
 import { Deque } from './queue-deque.js';
 import { Empty, Full } from './queue-errors.js';
 import type { GetOptions, PutOptions } from './queue.js';
+import { Timeout, underTimeout } from './timeout.js';
 import { WOKEN, expired, requeueFront, secondsText, startTimer, timeoutSeconds, wakeFirst, type WaiterList } from './queue-waiters.js';
 
 /** The resume value of a putter whose item a getter took. */
@@ -106,8 +107,9 @@ function* iterStep<T>(c: Channel<T>): Green<IteratorResult<T, undefined>> {
 }
 
 defineGreenMethods(Channel, {
-  *put(this: Channel<any>, item: unknown, options?: PutOptions) {
+  *put(this: Channel<any>, item: unknown, options?: PutOptions): Green<void> {
     if (options?.block === false) return this.putNowait(item);
+    if (options?.timeout instanceof Timeout) return yield* underTimeout(options.timeout, (this.put as any)[GREEN].call(this, item));
     const seconds = timeoutSeconds(options?.timeout, this, 'put');
     const hub = getHub();
     const cur: Greenlet<any> = hub.current;
@@ -137,9 +139,10 @@ defineGreenMethods(Channel, {
     }
   },
 
-  *get(this: Channel<any>, options?: GetOptions) {
+  *get(this: Channel<any>, options?: GetOptions): Green<unknown> {
     if (this._putters.length > 0) return this._take();
     if (options?.block === false) return this.getNowait();
+    if (options?.timeout instanceof Timeout) return yield* underTimeout(options.timeout, (this.get as any)[GREEN].call(this));
     const seconds = timeoutSeconds(options?.timeout, this, 'get');
     const hub = getHub();
     const cur: Greenlet<any> = hub.current;

@@ -8,7 +8,7 @@
 import { defineGreenMethods, type Green } from './convention.js';
 import { getHub, type Hub } from './hub.js';
 import { LINK_TARGET, type Greenlet, type LinkTarget } from './greenlet.js';
-import { Timeout } from './timeout.js';
+import { Timeout, underTimeout } from './timeout.js';
 import { Linkable, TIMED_OUT, WOKEN, wakeTimedOut, yieldTurn } from './linkable.js';
 
 /**
@@ -130,8 +130,9 @@ const UNSET: unique symbol = Symbol('unset') as never;
 export interface GetOptions {
   /** False: do not wait; throw Timeout if no result is there yet. */
   block?: boolean;
-  /** Seconds to wait at most before throwing Timeout. */
-  timeout?: number | null;
+  /** Seconds to wait at most before throwing Timeout; or a Timeout (gevent), started around the wait, which
+   * raises itself. */
+  timeout?: number | null | Timeout;
 }
 
 /**
@@ -222,8 +223,9 @@ defineGreenMethods(AsyncResult, {
     if (!this.ready()) {
       if (options?.block === false) throw new Timeout(0);
       const timeout = options?.timeout;
-      yield* this._block(timeout);
-      if (!this.ready()) throw new Timeout(timeout ?? null);
+      if (timeout instanceof Timeout) yield* underTimeout(timeout, this._block(null));
+      else yield* this._block(timeout);
+      if (!this.ready()) throw new Timeout(typeof timeout === 'number' ? timeout : null);
     }
     return this.getNowait();
   },

@@ -4,7 +4,7 @@
  */
 import { config } from './config.js';
 import { GREEN, defineGreenMethods, green, type Green } from './convention.js';
-import { Timeout } from './timeout.js';
+import { Timeout, underTimeout } from './timeout.js';
 import { GreenletExit, InvalidSwitchError } from './errors.js';
 export { GreenletExit };
 import { getHub, getcurrent, reportError, RESUME_NONE, RESUME_NEXT, RESUME_THROW, type Hub } from './hub.js';
@@ -99,10 +99,10 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
   declare join: (timeout?: number | null) => void;
   /**
    * Its value once finished, or its error thrown; with `block: false` or after `timeout` seconds unfinished,
-   * throws Timeout.
+   * throws Timeout. A Timeout given as `timeout` (gevent) is started around the wait and raises itself.
    * @blocking
    */
-  declare get: (options?: { block?: boolean; timeout?: number | null }) => T;
+  declare get: (options?: { block?: boolean; timeout?: number | null | Timeout }) => T;
   /**
    * Raise `exception` (GreenletExit by default) in it at its suspension point; with `block` (the default)
    * wait until it has finished, at most `timeout` seconds. A greenlet that never started just dies.
@@ -460,11 +460,14 @@ defineGreenMethods(Greenlet, {
       if (t !== null) hub.timers.cancel(t);
     }
   },
-  *get(this: Greenlet<any>, options?: { block?: boolean; timeout?: number | null }) {
+  *get(this: Greenlet<any>, options?: { block?: boolean; timeout?: number | null | Timeout }) {
     if (this._state < SUCCESS) {
       if (options?.block === false) throw new Timeout(0);
-      yield* (this.join as any)[GREEN].call(this, options?.timeout);
-      if (this._state < SUCCESS) throw new Timeout(options?.timeout ?? null);
+      const timeout = options?.timeout;
+      const join = (this.join as any)[GREEN];
+      if (timeout instanceof Timeout) yield* underTimeout(timeout, join.call(this, null));
+      else yield* join.call(this, timeout);
+      if (this._state < SUCCESS) throw new Timeout(typeof timeout === 'number' ? timeout : null);
     }
     if (this._state === FAILURE) throw this._result;
     return this._result;

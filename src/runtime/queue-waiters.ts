@@ -55,7 +55,7 @@ export function expired(t: TimerEntry | null): boolean {
 export function timeoutSeconds(timeout: unknown, owner: object, op: string): number | null {
   if (timeout === undefined || timeout === null || timeout === Infinity) return null;
   if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
-    throw new TypeError(`${owner.constructor.name}.${op}: timeout must be a number of seconds or null; got ${String(timeout)}`);
+    throw new TypeError(`${owner.constructor.name}.${op}: timeout must be a number of seconds, a Timeout, or null; got ${String(timeout)}`);
   }
   if (timeout < 0) {
     throw new RangeError(`${owner.constructor.name}.${op}: timeout must be a non-negative number of seconds; got ${timeout}`);

@@ -13,6 +13,7 @@ import { getHub } from './hub.js';
 import type { Greenlet } from './greenlet.js';
 import { Deque } from './queue-deque.js';
 import { Empty, Full, ShutDown } from './queue-errors.js';
+import { Timeout, underTimeout } from './timeout.js';
 import {
   WOKEN,
   expired,
@@ -37,15 +38,17 @@ export interface QueueOptions<T> {
 export interface PutOptions {
   /** false: never wait; throw Full at once if there is no free slot. */
   block?: boolean;
-  /** Seconds to wait for a free slot before throwing Full; null or omitted waits as long as it takes. */
-  timeout?: number | null;
+  /** Seconds to wait for a free slot before throwing Full; null or omitted waits as long as it takes. A Timeout
+   * instead (gevent) is started around the wait and raises itself. */
+  timeout?: number | null | Timeout;
 }
 
 export interface GetOptions {
   /** false: never wait; throw Empty at once if there is no item. */
   block?: boolean;
-  /** Seconds to wait for an item before throwing Empty; null or omitted waits as long as it takes. */
-  timeout?: number | null;
+  /** Seconds to wait for an item before throwing Empty; null or omitted waits as long as it takes. A Timeout
+   * instead (gevent) is started around the wait and raises itself. */
+  timeout?: number | null | Timeout;
 }
 
 export interface ShutdownOptions {
@@ -281,11 +284,12 @@ function* iterStep<T>(q: Queue<T>): Green<IteratorResult<T, undefined>> {
  */
 function makeGetOrPeek(take: boolean) {
   const op = take ? 'get' : 'peek';
-  return function* (this: Queue<any>, options?: GetOptions): Green<unknown> {
+  return function* getOrPeek(this: Queue<any>, options?: GetOptions): Green<unknown> {
     const q = this as Queue<any> & { _peek(): unknown };
     if (q.qsize() > 0) return take ? q._take() : q._peek();
     if (q._shut) throw shutDown(q, op);
     if (options?.block === false) throw new Empty(`${q.constructor.name}.${op}: the queue is empty`);
+    if (options?.timeout instanceof Timeout) return yield* underTimeout(options.timeout, getOrPeek.call(q));
     const seconds = timeoutSeconds(options?.timeout, q, op);
     const hub = getHub();
     const cur: Greenlet<any> = hub.current;
@@ -319,9 +323,12 @@ function makeGetOrPeek(take: boolean) {
 }
 
 defineGreenMethods(Queue, {
-  *put(this: Queue<any>, item: unknown, options?: PutOptions) {
+  *put(this: Queue<any>, item: unknown, options?: PutOptions): Green<void> {
     if (this._shut) throw shutDown(this, 'put');
     const block = options?.block !== false;
+    if (block && options?.timeout instanceof Timeout && !(this.qsize() < this._maxsize)) {
+      return yield* underTimeout(options.timeout, (this.put as any)[GREEN].call(this, item));
+    }
     const seconds = block ? timeoutSeconds(options?.timeout, this, 'put') : null;
     if (this.qsize() < this._maxsize) {
       this._add(item);

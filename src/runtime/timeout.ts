@@ -3,6 +3,7 @@
  * the same instance is thrown, so `catch (e) { if (e === t) ... }` tells one's own timeout from an outer one.
  * CPU-bound code is never interrupted: a greenlet is only ever resumed at a suspension.
  */
+import type { Green } from './convention.js';
 import { getHub, getcurrent } from './hub.js';
 import type { Greenlet } from './greenlet.js';
 import type { TimerEntry } from './timers.js';
@@ -90,6 +91,19 @@ export class Timeout extends Error {
 
   override toString(): string {
     return `Timeout: ${this.message}`;
+  }
+}
+
+/**
+ * gevent's `get(timeout=Timeout(...))`: a Timeout given as a call's timeout is started around the wait (unless
+ * it is already pending), raises itself if it fires first, and is cancelled when the call ends either way.
+ */
+export function* underTimeout<T>(t: Timeout, body: Green<T>): Green<T> {
+  if (!t.pending) t.start();
+  try {
+    return yield* body;
+  } finally {
+    t.cancel();
   }
 }
 

@@ -114,6 +114,42 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
     }
   }
 
+  /**
+   * wait() and joinall(): collect into `out` everything the iteration would yield, without a step (and its
+   * result object) per element. `check` sees each object before it is added and may throw to end the wait
+   * (joinall's raiseError). However the wait ends (done, timeout, an error thrown in), the links are removed.
+   */
+  *collect(out: T[], check?: (o: T) => void): Green<T[]> {
+    try {
+      if (!this.subscribed) this.subscribe();
+      for (;;) {
+        const done = this.done as (T | undefined)[];
+        while (this.taken < done.length && this.yielded < this.limit) {
+          const o = done[this.taken] as T;
+          done[this.taken++] = undefined;
+          this.yielded++;
+          if (check !== undefined) check(o);
+          out.push(o);
+        }
+        if (this.taken === done.length) {
+          this.done = [];
+          this.taken = 0;
+        }
+        if (this.finished || this.yielded >= this.limit || this.timedOut) return out;
+        const hub = getHub();
+        this.waiter = hub.current;
+        if (hub.monitoring) hub.noteSuspend();
+        try {
+          yield;
+        } finally {
+          this.waiter = null;
+        }
+      }
+    } finally {
+      this.close();
+    }
+  }
+
   close(): void {
     if (this.finished) return;
     this.finished = true;
@@ -150,13 +186,7 @@ function* waitGen(objects?: Iterable<WaitObject> | null, options: WaitOptions = 
     yield* waitForAllGreenlets(options.timeout);
     return [];
   }
-  const it = new IWait([...objects], options.timeout, options.count);
-  const out: WaitObject[] = [];
-  for (;;) {
-    const r = yield* it.step();
-    if (r.done) return out;
-    out.push(r.value);
-  }
+  return yield* new IWait([...objects], options.timeout, options.count).collect([]);
 }
 
 /** wait() with no objects: until every other greenlet has finished (gevent waits for the loop to empty). */
@@ -194,21 +224,14 @@ export interface JoinallOptions extends WaitOptions {
  */
 export const joinall: <T extends Greenlet<any>>(greenlets: Iterable<T>, options?: JoinallOptions) => T[] = green(
   function* joinall(greenlets: Iterable<Greenlet<any>>, options: JoinallOptions = {}): Green<Greenlet<any>[]> {
-    if (!options.raiseError) return (yield* waitGen(greenlets, options)) as Greenlet<any>[];
     const it = new IWait([...greenlets], options.timeout, options.count);
-    const out: Greenlet<any>[] = [];
-    try {
-      for (;;) {
-        const r = yield* it.step();
-        if (r.done) return out;
-        if (!r.value.successful()) throw r.value.exception;
-        out.push(r.value);
-      }
-    } finally {
-      it.close();
-    }
+    return yield* it.collect([], options.raiseError ? raiseFailure : undefined);
   } as never,
 );
+
+function raiseFailure(g: Greenlet<any>): void {
+  if (!g.successful()) throw g.exception;
+}
 
 export interface KillOptions {
   exception?: unknown;

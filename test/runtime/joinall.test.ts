@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Greenlet, Timeout, getHub, joinall, killall, kill, sleep, spawn, wait } from '../../src/index.js';
+import { Event } from '../../src/event.js';
 import { G, M, gf, run } from '../helpers/green.js';
 
 class ExpectedError extends Error {}
@@ -267,6 +268,39 @@ describe('wait', () => {
       yield* G(wait)(null, { timeout: 0.02 }); // b still sleeps: returns at the timeout
       expect(performance.now() - t0).toBeLessThan(1000);
       yield* M(b, 'kill')();
+    });
+  });
+});
+
+describe('wait and joinall leave nothing behind', () => {
+  it('cut short by an outer Timeout or a kill, they unlink from every object and cancel their timer', async () => {
+    await run(function* () {
+      const ev = new Event();
+      const g = spawn(after, 10, 'g');
+      for (const call of [
+        () => G(wait)([ev, g], { timeout: 5 }),
+        () => G(joinall)([g], { timeout: 5 }),
+        () => G(joinall)([g], { raiseError: true }),
+      ]) {
+        const t = Timeout.startNew(0.001);
+        let caught: unknown;
+        try {
+          yield* call();
+        } catch (e) {
+          caught = e;
+        }
+        expect(caught).toBe(t);
+        expect(ev.linkcount()).toBe(0);
+        expect(g._hasLinks()).toBe(false);
+      }
+      const waiter = spawn(gf(function* () { yield* G(wait)([ev, g], { timeout: 5 }); }));
+      yield* G(sleep)(0);
+      expect(ev.linkcount()).toBe(1);
+      yield* M(waiter, 'kill')();
+      expect(ev.linkcount()).toBe(0);
+      expect(g._hasLinks()).toBe(false);
+      yield* M(g, 'kill')();
+      expect(getHub().timers.size).toBe(0);
     });
   });
 });
