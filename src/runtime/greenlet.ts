@@ -135,10 +135,16 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     return this._parent;
   }
 
-  /** A dictionary shared by every greenlet of one spawn tree (inherited from the spawner). */
+  /**
+   * A dictionary shared by every greenlet of one spawn tree: a greenlet and all its descendants. As in gevent,
+   * each greenlet the main greenlet spawns starts a tree of its own.
+   */
   get spawnTreeLocals(): Record<string | symbol, unknown> {
     const x = this._extra();
-    if (x.treeLocals === undefined) x.treeLocals = this._parent !== null ? this._parent.spawnTreeLocals : {};
+    if (x.treeLocals === undefined) {
+      const p = this._parent;
+      x.treeLocals = p !== null && !(p instanceof MainGreenlet) ? p.spawnTreeLocals : {};
+    }
     return x.treeLocals;
   }
 

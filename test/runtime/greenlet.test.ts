@@ -15,7 +15,11 @@ import {
   sleep,
   spawn,
   spawnLater,
+  spawnRaw,
+  withTimeout,
 } from '../../src/index.js';
+import { AsyncResult } from '../../src/event.js';
+import { Channel, Queue } from '../../src/queue.js';
 import { G, M, gf, run } from '../helpers/green.js';
 
 class ExpectedError extends Error {
@@ -117,19 +121,36 @@ describe('names and idents', () => {
     });
   });
 
-  it('spawn tree: spawningGreenlet and shared spawnTreeLocals', async () => {
+  it('spawn tree: spawningGreenlet and spawnTreeLocals shared down a tree (test_tree_locals)', async () => {
     await run(function* () {
       const seen: unknown[] = [];
-      const parent = spawn(() => {
+      const func = () => {
         const child = new Greenlet(() => {});
         seen.push(child.spawningGreenlet === getcurrent(), child.spawnTreeLocals === getcurrent().spawnTreeLocals);
-      });
-      yield* M(parent, 'join')();
+      };
+      const g = new Greenlet(func);
+      const g2 = new Greenlet(func);
+      // each greenlet of the main greenlet starts a tree of its own
+      expect(g.spawnTreeLocals).not.toBe(g2.spawnTreeLocals);
+      expect(g.spawnTreeLocals).not.toBe(getcurrent().spawnTreeLocals);
+      g.start();
+      yield* M(g, 'join')();
       expect(seen).toEqual([true, true]);
-      expect(parent.spawningGreenlet).toBe(getcurrent());
-      const a = new Greenlet(() => {});
-      const b = new Greenlet(() => {});
-      expect(a.spawnTreeLocals).toBe(b.spawnTreeLocals); // both spawned by main: one tree
+      expect(g.spawningGreenlet).toBe(getcurrent());
+      const raw = spawnRaw(func);
+      expect(raw.spawnTreeLocals).not.toBe(g.spawnTreeLocals);
+      expect(raw.spawningGreenlet).toBe(getcurrent());
+      yield* M(raw, 'join')();
+      expect(seen).toEqual([true, true, true, true]);
+      // a value put in the tree by the root is seen by its grandchildren
+      const grand = yield* M(spawn(gf(function* root() {
+        getcurrent().spawnTreeLocals.requestId = 'r-1';
+        const child = spawn(gf(function* () {
+          return yield* M(spawn(() => getcurrent().spawnTreeLocals.requestId), 'get')();
+        }));
+        return yield* M(child, 'get')();
+      })), 'get')();
+      expect(grand).toBe('r-1');
     });
   });
 });
@@ -283,6 +304,58 @@ describe('links', () => {
       expect(results).toEqual([10, 20]);
       const text = reports.join('');
       for (const m of ['listener1', 'listener2', 'listener3']) expect(text).toContain(`ExpectedError: ${m}`);
+    });
+  });
+
+  it('a green function can be a link: a Queue or Channel put receives the dead greenlet (test_link_to_queue/channel)', async () => {
+    await run(function* () {
+      const p = spawn(() => 100);
+      const q = new Queue<Greenlet<number>>();
+      // Python passes the bound method q.put; a green closure is the TypeScript way
+      const toQueue = gf(function* toQueue(g: Greenlet<number>) {
+        yield* M(q, 'put')(g);
+      });
+      p.link(toQueue);
+      expect((yield* M(q, 'get')()).value).toBe(100);
+      for (let i = 0; i < 3; i++) {
+        p.link(toQueue);
+        expect(yield* M(yield* M(q, 'get')(), 'get')()).toBe(100);
+      }
+      const ch = new Channel<Greenlet<number>>();
+      const toChannel = gf(function* toChannel(g: Greenlet<number>) {
+        yield* M(ch, 'put')(g); // blocks in the link's greenlet until main takes it
+      });
+      const ps = [101, 102, 103].map((v) => spawn(() => v));
+      for (const g of ps) g.link(toChannel);
+      const results: number[] = [];
+      for (let i = 0; i < 3; i++) results.push((yield* M(ch, 'get')()).value!);
+      expect(results.sort()).toEqual([101, 102, 103]);
+    });
+  });
+
+  it('a killed greenlet fires link and linkValue with its GreenletExit; linkException never (TestReturn_link*.test_kill)', async () => {
+    await run(function* () {
+      const p = spawn(sleepy, 10);
+      yield* G(sleep)(0);
+      const byLink = new AsyncResult<unknown>();
+      const byValue = new AsyncResult<unknown>();
+      const byException = new AsyncResult<unknown>();
+      p.link(byLink);
+      p.linkValue(byValue);
+      p.linkException(byException);
+      const flags: string[] = [];
+      p.link(() => flags.push('link'));
+      p.linkValue(() => flags.push('value'));
+      p.linkException(() => flags.push('exception'));
+      yield* M(p, 'kill')();
+      expect(yield* M(byLink, 'get')()).toBeInstanceOf(GreenletExit);
+      expect(yield* M(byValue, 'get')()).toBeInstanceOf(GreenletExit);
+      const getException = gf(function* () {
+        return yield* M(byException, 'get')();
+      });
+      expect(yield* G(withTimeout)(0.02, getException, { timeoutValue: 'nothing' })).toBe('nothing');
+      yield* G(sleep)(0.01);
+      expect(flags).toEqual(['link', 'value']);
     });
   });
 
