@@ -97,6 +97,8 @@ export abstract class Linkable {
   _links: LinkableCallback<any>[] | null = null;
   /** @internal A hub callback to notify `_links` is queued. */
   _notifying = false;
+  /** @internal The callbacks being notified now (unlinked ones become null); null between notifications. */
+  _firing: (LinkableCallback<any> | null)[] | null = null;
 
   abstract ready(): boolean;
 
@@ -112,8 +114,14 @@ export abstract class Linkable {
     if (this.ready()) this._scheduleNotify();
   }
 
-  /** Remove a callback registered with rawlink(); unknown callbacks are ignored. */
+  /** Remove a callback registered with rawlink(); unknown callbacks are ignored. Called by a callback while
+   * the callbacks are being notified, it stops a later one from being called (gevent). */
   unlink(callback: LinkableCallback<this>): void {
+    const firing = this._firing;
+    if (firing !== null) {
+      const j = firing.indexOf(callback);
+      if (j >= 0) firing[j] = null;
+    }
     const links = this._links;
     if (links === null) return;
     const i = links.indexOf(callback);
@@ -135,10 +143,21 @@ export abstract class Linkable {
   /** @internal Call the callbacks; the default (Event, AsyncResult) calls every one registered now, even if
    * the object was reset meanwhile: it *was* ready, and every waiter must hear of it. */
   _fireLinks(): void {
-    const links = this._links;
-    this._links = null;
+    const links: (LinkableCallback<any> | null)[] | null = this._links;
     if (links === null) return;
-    for (const cb of links) callLink(cb, this);
+    // Callbacks registered while these run wait for the next round (a hub callback that rawlink() queues).
+    this._links = null;
+    this._firing = links;
+    try {
+      for (let i = 0; i < links.length; i++) {
+        const cb = links[i];
+        if (cb === null) continue;
+        links[i] = null;
+        callLink(cb, this);
+      }
+    } finally {
+      this._firing = null;
+    }
   }
 }
 

@@ -256,6 +256,39 @@ describe('Event', () => {
     expect(() => ev.rawlink(null as never)).toThrow(TypeError);
   });
 
+  it('a rawlink callback that unlinks a later one during notification stops it (test_multiple_listeners_error_unlink_AsyncResult_rawlink)', async () => {
+    const e = new AsyncResult<number>();
+    const results: number[] = [];
+    const listener1 = (src: AsyncResult<number>) => {
+      src.unlink(listener2);
+      results.push(5);
+      throw new ExpectedError('listener1');
+    };
+    const listener2 = (src: AsyncResult<number>) => {
+      src.unlink(listener1);
+      results.push(5);
+      throw new ExpectedError('listener2');
+    };
+    const listener3 = () => {
+      throw new ExpectedError('listener3');
+    };
+    await run(function* () {
+      spawn(() => e.set(6));
+      e.rawlink(listener1);
+      e.rawlink(listener2);
+      e.rawlink(listener3);
+      yield* G(sleep)(0.01);
+    });
+    expect(results).toEqual([5]);
+    expect(reports.join('')).toMatch(/the rawlink callback listener1 of <AsyncResult value=6[^\n]*> failed with ExpectedError: listener1/);
+    expect(reports.join('')).toContain('ExpectedError: listener3');
+    expect(reports.join('')).not.toContain('ExpectedError: listener2');
+    // rawlink(null) is refused; unlink of something never linked is fine
+    expect(() => e.rawlink(null as never)).toThrow(TypeError);
+    e.unlink(null as never);
+    e.unlink(null as never);
+  });
+
   it('an error thrown by a rawlink callback is reported and does not stop the others', async () => {
     const ev = new Event();
     const seen: string[] = [];
