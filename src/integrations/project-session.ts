@@ -1,141 +1,157 @@
 /**
- * One transformation service per tsconfig project, shared by the loader's files so each file gets the same
- * whole-program decisions as `greenlets build`. Results go to a disk cache keyed by the file, the options and
- * a fingerprint of every source file of the project: a second start with nothing changed never loads the
- * TypeScript compiler at all.
+ * One transform session per project, shared by every file a loader or a bundler asks for, so each file gets
+ * the decisions of one whole-program analysis (those `greenlets build` makes). The first request of a project
+ * analyses it and transforms all of its files into the disk cache; later requests — and later processes,
+ * while no file the analysis read has changed — are served from the cache without loading TypeScript.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TransformOptions, TransformResult } from '../transformer/api.js';
+import type { GreenletsDiagnostic } from '../transformer/api.js';
+import { hash, ProjectCache, toolStamp, type CachedFile } from './cache.js';
+import { moduleFormat, type ModuleFormat } from './module-format.js';
+import { shouldTransform, type ResolvedOptions } from './options.js';
+import { ProjectProgram, type ProjectRef } from './project-program.js';
+import type { TransformerApi } from './transformer-api.js';
 
-type TransformerModule = typeof import('../transformer/index.js');
-
-const SOURCE_EXT = /\.(?:[cm]?tsx?|[cm]?jsx?)$/;
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.cache']);
-
-let version = '0';
-try {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  version = pkg.version;
-} catch {
-  // Running from an unusual layout: the cache key just loses the version.
-}
+/** 'loader': files run by Node, each in the module format Node gives it. 'bundler': ES modules (CommonJS for .cts/.cjs). */
+export type SessionMode = 'loader' | 'bundler';
 
 /** The nearest tsconfig.json at or above `dir`, or null. */
 export function findTsconfig(dir: string): string | null {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (path.basename(d) === 'node_modules') return null;
     const candidate = path.join(d, 'tsconfig.json');
     if (fs.existsSync(candidate)) return candidate;
     if (path.dirname(d) === d) return null;
   }
 }
 
-/** Path, size and mtime of every source file under the project folder: what the analysis could depend on. */
-function fingerprint(root: string): string {
-  const h = crypto.createHash('sha256');
-  const walk = (dir: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (e.name.startsWith('.') && e.name !== '.') continue;
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) walk(p);
-      } else if (SOURCE_EXT.test(e.name) || e.name === 'tsconfig.json' || e.name === 'package.json') {
-        const st = fs.statSync(p);
-        h.update(`${p}\0${st.size}\0${st.mtimeMs}\n`);
-      }
-    }
-  };
-  walk(root);
-  return h.digest('hex');
-}
-
-export function cacheDirFor(projectRoot: string): string {
-  return process.env.GREENLETS_CACHE_DIR || path.join(projectRoot, 'node_modules', '.cache', 'greenlets');
-}
-
 export class ProjectSession {
-  readonly root: string;
-  private print: string | null = null;
-  private transformer: ReturnType<TransformerModule['createProjectTransformer']> | null = null;
+  readonly cache: ProjectCache;
+  private program: ProjectProgram | undefined;
+  /** This process's results of the current generation (also on disk when the cache is on). */
+  private results = new Map<string, { source: string; result: CachedFile }>();
+  private diagnosticsValue: GreenletsDiagnostic[] = [];
 
   constructor(
-    readonly tsconfig: string | null,
-    readonly options: TransformOptions,
-    readonly useCache = process.env.GREENLETS_NO_CACHE !== '1',
+    readonly ref: ProjectRef,
+    readonly options: ResolvedOptions,
+    readonly mode: SessionMode,
   ) {
-    this.root = tsconfig !== null ? path.dirname(tsconfig) : process.cwd();
+    const dir = ref.tsconfig !== null ? path.dirname(ref.tsconfig) : path.dirname(ref.roots[0] ?? path.join(options.base, 'x'));
+    const key = hash(
+      toolStamp(),
+      mode,
+      JSON.stringify(options.transform),
+      String(options.include),
+      String(options.exclude),
+      options.base,
+      ref.tsconfig ?? '',
+      ref.tsconfig === null && mode === 'bundler' ? '' : ref.roots.join('\0'),
+    );
+    this.cache = new ProjectCache(key, dir, options.cache);
+    const m = this.cache.manifest();
+    if (m !== null) for (const r of m.roots) if (!ref.roots.includes(r)) ref.roots.push(r);
   }
 
-  private key(fileName: string, source: string): string {
-    this.print ??= fingerprint(this.root);
-    return crypto
-      .createHash('sha256')
-      .update(`${version}\0${JSON.stringify(this.options)}\0${this.tsconfig}\0${this.print}\0${fileName}\0`)
-      .update(source)
-      .digest('hex')
-      .slice(0, 40);
+  private formatFor(tx: TransformerApi, file: string, code: string): ModuleFormat {
+    if (this.mode === 'bundler') return /\.c[jt]s$/.test(file) ? 'commonjs' : 'module';
+    return moduleFormat(tx.ts, file, code);
   }
 
-  /** The cached result for this file, if the project has not changed since it was made. */
-  cached(fileName: string, source: string): TransformResult | null {
-    if (!this.useCache) return null;
-    try {
-      return JSON.parse(fs.readFileSync(path.join(cacheDirFor(this.root), this.key(fileName, source) + '.json'), 'utf8'));
-    } catch {
-      return null;
-    }
+  /** Every diagnostic of the project, from the cache if it is valid; null if the project must be analysed. */
+  cachedDiagnostics(): GreenletsDiagnostic[] | null {
+    return this.cache.manifest()?.diagnostics ?? null;
   }
 
-  /** Transform with the project's program (or alone when the file is outside it), and cache the result. */
-  async transform(fileName: string, source: string): Promise<TransformResult> {
-    const hit = this.cached(fileName, source);
-    if (hit !== null) return hit;
-    const tx: TransformerModule = await import('../transformer/index.js');
-    let result: TransformResult;
-    if (this.tsconfig !== null) {
-      this.transformer ??= tx.createProjectTransformer({ tsconfig: this.tsconfig, options: this.options });
-      const inProgram = this.transformer.program.getSourceFile(fileName) !== undefined;
-      result = inProgram ? this.transformer.transformFile(fileName) : tx.transform(source, fileName, this.options);
-    } else {
-      result = tx.transform(source, fileName, this.options);
+  diagnostics(): GreenletsDiagnostic[] {
+    return this.diagnosticsValue;
+  }
+
+  /** A result without TypeScript: from this process's results or the disk cache. */
+  warm(file: string, code?: string): CachedFile | null {
+    const mem = this.results.get(file);
+    if (mem !== undefined && (code === undefined || mem.source === code)) return mem.result;
+    return this.cache.get(file, undefined, code);
+  }
+
+  private getProgram(tx: TransformerApi): ProjectProgram {
+    if (this.program === undefined) this.program = new ProjectProgram(tx, this.ref, this.options.transform);
+    else this.program.refresh();
+    return this.program;
+  }
+
+  /** Analyse the project and transform all of its files (into the cache); returns every diagnostic. */
+  buildAll(tx: TransformerApi, extraFile?: string): GreenletsDiagnostic[] {
+    const program = this.getProgram(tx);
+    if (extraFile !== undefined) {
+      program.setOverlay(extraFile, undefined);
+      if (program.sourceFile(extraFile) === undefined) program.addRoot(extraFile);
     }
-    // Type errors are `greenlets check`'s business; running reports only what the transform itself found.
-    result = { ...result, diagnostics: result.diagnostics.filter((d) => d.code !== 'GL9002') };
-    if (this.useCache && !result.diagnostics.some((d) => d.category === 'error')) {
-      try {
-        const dir = cacheDirFor(this.root);
-        fs.mkdirSync(dir, { recursive: true });
-        const file = path.join(dir, this.key(fileName, source) + '.json');
-        fs.writeFileSync(file + '.tmp', JSON.stringify(result));
-        fs.renameSync(file + '.tmp', file);
-      } catch {
-        // A read-only project still runs, just without the cache.
-      }
+    const results = new Map<string, { source: string; result: CachedFile }>();
+    const diagnostics: GreenletsDiagnostic[] = [...program.configDiagnostics];
+    for (const sf of program.ownFiles()) {
+      if (!shouldTransform(sf.fileName, this.options)) continue;
+      const format = this.formatFor(tx, sf.fileName, sf.text);
+      const r = program.emitFile(sf.fileName, format);
+      results.set(sf.fileName, { source: sf.text, result: { ...r, format } });
+      diagnostics.push(...r.diagnostics);
     }
+    const dirs = this.ref.tsconfig !== null ? program.rootDirs : [];
+    const roots = [...this.ref.roots];
+    this.results = results;
+    this.diagnosticsValue = diagnostics;
+    this.cache.write(program.inputFiles(), dirs, roots, results, diagnostics);
+    return diagnostics;
+  }
+
+  /**
+   * The transformed file. `code` is the text to transform when it is not the file on disk (a bundler's earlier
+   * plugin changed it); such results are kept in memory only.
+   */
+  transform(file: string, tx: TransformerApi, code?: string): CachedFile {
+    const warm = this.warm(file, code);
+    if (warm !== null) return warm;
+    const disk = readOrUndefined(file);
+    if (code === undefined || code === disk) {
+      this.buildAll(tx, file);
+      const r = this.results.get(file);
+      if (r !== undefined) return r.result;
+    }
+    // Not the text on disk, or a file the program does not emit: transform it alone, with the project's analysis.
+    const program = this.getProgram(tx);
+    const text = code ?? disk ?? '';
+    const format = this.formatFor(tx, file, text);
+    const r = program.emitFile(file, format, code);
+    const result: CachedFile = { ...r, format };
+    this.results.set(file, { source: text, result });
     return result;
   }
+
+  /** This process's transformed files of one format. */
+  transformed(format: ModuleFormat): Record<string, { code: string; map: string | null }> {
+    const out: Record<string, { code: string; map: string | null }> = {};
+    for (const [file, { result }] of this.results) if (result.format === format) out[file] = { code: result.code, map: result.map };
+    return out;
+  }
+
+  /** Forget what is known about `file` (a watcher saw it change). */
+  invalidate(file: string): void {
+    this.results.delete(file);
+    this.program?.refresh();
+  }
 }
 
-const sessions = new Map<string, ProjectSession>();
-
-export function sessionFor(fileName: string, options: TransformOptions): ProjectSession {
-  const tsconfig = options.tsconfig ? path.resolve(options.tsconfig) : findTsconfig(path.dirname(fileName));
-  const k = tsconfig ?? '';
-  let s = sessions.get(k);
-  if (s === undefined) sessions.set(k, (s = new ProjectSession(tsconfig, options)));
-  return s;
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
-/** JavaScript with its source map inline, as Node's --enable-source-maps reads it. */
-export function withInlineMap(result: TransformResult): string {
+/** JavaScript with its source map inline, as Node reads it (process.setSourceMapsEnabled). */
+export function withInlineMap(result: { code: string; map: string | null }): string {
   if (result.map === null) return result.code;
   const b64 = Buffer.from(result.map).toString('base64');
   return `${result.code.replace(/\n?$/, '\n')}//# sourceMappingURL=data:application/json;charset=utf-8;base64,${b64}\n`;

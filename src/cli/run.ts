@@ -1,0 +1,65 @@
+/** `greenlets run FILE [args]`: install the loader in this process, check the program, then import it as node would. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { installLoader } from '../integrations/loader-main.js';
+import type { GreenletsOptions } from '../integrations/options.js';
+import { parseArgs, UsageError } from './args.js';
+import { runHelp } from './help.js';
+import { plural, printDiagnostics } from './report.js';
+import { diagnosticsFlag, optionError, patchFlag } from './shared-flags.js';
+
+/** Returns an exit code, or undefined once the program has been started (its own exit code then applies). */
+export async function runCommand(argv: string[]): Promise<number | undefined> {
+  const args = parseArgs(
+    'run',
+    argv,
+    {
+      patch: { optionalValue: true },
+      project: { value: true, alias: 'p' },
+      diagnostics: { value: true },
+      'no-cache': {},
+      help: { alias: 'h' },
+    },
+    true,
+  );
+  if (args.flags.has('help')) {
+    process.stdout.write(runHelp);
+    return 0;
+  }
+  const file = args.positionals[0];
+  if (file === undefined) throw new UsageError("greenlets run: missing FILE. Usage: greenlets run [options] FILE [args...]");
+  const entry = path.resolve(file);
+  if (!fs.existsSync(entry)) throw new UsageError(`greenlets run: cannot find ${file}`);
+  if (fs.statSync(entry).isDirectory()) throw new UsageError(`greenlets run: ${file} is a folder; give the program's file`);
+  const options: GreenletsOptions = {};
+  const patch = patchFlag(args.flags, 'run');
+  if (patch !== undefined) options.patch = patch;
+  const project = args.flags.get('project');
+  if (typeof project === 'string') {
+    const p = path.resolve(project);
+    const tsconfig = fs.existsSync(p) && fs.statSync(p).isDirectory() ? path.join(p, 'tsconfig.json') : p;
+    if (!fs.existsSync(tsconfig)) throw new UsageError(`greenlets run: cannot find ${project}`);
+    options.tsconfig = tsconfig;
+  }
+  const level = diagnosticsFlag(args.flags, 'run');
+  if (level !== undefined) options.diagnostics = level;
+  if (args.flags.has('no-cache')) options.cache = false;
+
+  let check: (entry: string) => Promise<import('../transformer/api.js').GreenletsDiagnostic[]>;
+  try {
+    check = await installLoader(options);
+  } catch (e) {
+    return optionError(e, 'run');
+  }
+  const diagnostics = await check(entry);
+  const counts = printDiagnostics(diagnostics, (s) => process.stderr.write(s));
+  if (counts.errors > 0) {
+    process.stderr.write(`greenlets run: ${plural(counts.errors, 'error')}; ${file} was not run.\n`);
+    return 1;
+  }
+  // The program sees what `node FILE args` would show it.
+  process.argv = [process.argv[0]!, entry, ...args.rest];
+  await import(pathToFileURL(entry).href);
+  return undefined;
+}

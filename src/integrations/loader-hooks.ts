@@ -1,0 +1,175 @@
+/**
+ * Node module hooks for `greenlets run` and `node --import greenlets/register`. Loaded either off-thread by
+ * module.register (Node 20: async hooks; options and the check before the run travel through a MessagePort)
+ * or in-thread by module.registerHooks (synchronous hooks, which also see require()).
+ *
+ * resolve: `greenlets…` → this copy; `./util.js` / `./util` → util.ts when that is the file (TypeScript's
+ * conventions). load: the project's .ts/.mts/.cts/.tsx/.js/… files come back transformed, with an inline source
+ * map, in the module format Node gives them.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { MessagePort } from 'node:worker_threads';
+import type { GreenletsDiagnostic } from '../transformer/api.js';
+import { formatDiagnostic } from '../transformer/diagnostics.js';
+import { resolveOptions, shouldTransform, type GreenletsOptions, type ResolvedOptions } from './options.js';
+import { isPackageSpecifier, resolvePackageFile } from './package-info.js';
+import { findTsconfig, ProjectSession, withInlineMap } from './project-session.js';
+import { isPathSpecifier, resolveTsStyle } from './ts-resolve.js';
+import type { TransformerApi } from './transformer-api.js';
+
+export interface LoaderData {
+  options: GreenletsOptions;
+  /** Where relative include/exclude globs are matched from (the working folder of the command). */
+  base: string;
+  /** Off-thread only: the main thread asks for the check before the run through it. */
+  port?: MessagePort;
+  /** Off-thread only: CommonJS files are left to the main thread's CommonJS loader (load returns no source). */
+  sourcelessCommonJs?: boolean;
+}
+
+export interface PrepareReply {
+  diagnostics: GreenletsDiagnostic[];
+  /** The project's CommonJS files as transformed here (when not served from the disk cache). */
+  commonjs: Record<string, { code: string; map: string | null }>;
+  error?: string;
+}
+
+let options: ResolvedOptions = resolveOptions({}, 'greenlets/register');
+let session: ProjectSession | undefined;
+let tx: TransformerApi | undefined;
+let sourcelessCommonJs = false;
+
+export function initialize(data: LoaderData | undefined): void {
+  if (data !== undefined) options = resolveOptions(data.options, 'greenlets/register', data.base);
+  sourcelessCommonJs = data?.sourcelessCommonJs === true;
+  const port = data?.port;
+  if (port !== undefined) {
+    port.on('message', (msg: { entry: string }) => {
+      prepare(msg.entry).then(
+        (diagnostics) => port.postMessage({ diagnostics, commonjs: session?.transformed('commonjs') ?? {} } satisfies PrepareReply),
+        (e: Error) => port.postMessage({ diagnostics: [], commonjs: {}, error: e.stack ?? String(e) } satisfies PrepareReply),
+      );
+    });
+    port.unref();
+  }
+}
+
+async function loadTransformer(): Promise<TransformerApi> {
+  tx ??= (await import('./transformer-api.js')) as TransformerApi;
+  return tx;
+}
+
+function loadTransformerSync(): TransformerApi {
+  tx ??= createRequire(import.meta.url)('./transformer-api.js') as TransformerApi;
+  return tx;
+}
+
+function sessionFor(file: string): ProjectSession {
+  if (session === undefined) {
+    const tsconfig = options.transform.tsconfig ?? findTsconfig(path.dirname(file));
+    session = new ProjectSession({ tsconfig, roots: [file] }, options, 'loader');
+  }
+  return session;
+}
+
+/**
+ * The check before the run: analyse the entry's project (or take the result from the cache) and return every
+ * diagnostic of its files, so errors stop the program before any of it runs.
+ */
+export async function prepare(entry: string): Promise<GreenletsDiagnostic[]> {
+  const file = path.resolve(entry);
+  if (!shouldTransform(file, options)) return [];
+  const s = sessionFor(file);
+  const cached = s.cachedDiagnostics();
+  if (cached !== null && s.warm(file) !== null) return cached;
+  return s.buildAll(await loadTransformer(), file);
+}
+
+/** Diagnostics of files first seen after the check (a dynamic import outside the program). */
+function reportLate(file: string, ds: GreenletsDiagnostic[]): void {
+  const errors = ds.filter((d) => d.category === 'error');
+  const text = ds.map((d) => formatDiagnostic(d)).join('\n');
+  if (errors.length > 0) {
+    const e = new Error(`greenlets could not transform ${file}:\n${text}`);
+    e.name = 'GreenletsTransformError';
+    throw e;
+  }
+  if (text !== '') process.stderr.write(text + '\n');
+}
+
+type Resolved = { url: string; format?: string | null; shortCircuit?: boolean };
+type ResolveContext = { parentURL?: string; conditions?: string[] };
+type Loaded = { format: string; source?: string | ArrayBuffer | Uint8Array | null; shortCircuit?: boolean };
+type LoadContext = { format?: string | null; conditions?: string[] };
+
+function resolveOwn(specifier: string): Resolved | undefined {
+  if (!isPackageSpecifier(specifier)) return undefined;
+  const file = resolvePackageFile(specifier);
+  return file === undefined ? undefined : { url: pathToFileURL(file).href, format: 'module', shortCircuit: true };
+}
+
+function resolveRetry(e: unknown, specifier: string, context: ResolveContext): Resolved {
+  const code = (e as { code?: string }).code;
+  const parent = context.parentURL;
+  if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT') && parent?.startsWith('file:') && isPathSpecifier(specifier)) {
+    const file = resolveTsStyle(specifier, fileURLToPath(parent));
+    if (file !== undefined) return { url: pathToFileURL(file).href, shortCircuit: true };
+  }
+  throw e;
+}
+
+export async function resolve(
+  specifier: string,
+  context: ResolveContext,
+  next: (s: string, c: ResolveContext) => Promise<Resolved>,
+): Promise<Resolved> {
+  const own = resolveOwn(specifier);
+  if (own !== undefined) return own;
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    return resolveRetry(e, specifier, context);
+  }
+}
+
+export function resolveSync(specifier: string, context: ResolveContext, next: (s: string, c: ResolveContext) => Resolved): Resolved {
+  const own = resolveOwn(specifier);
+  if (own !== undefined) return own;
+  try {
+    return next(specifier, context);
+  } catch (e) {
+    return resolveRetry(e, specifier, context);
+  }
+}
+
+function toLoaded(file: string, getTx: () => TransformerApi | undefined): Loaded | undefined {
+  const s = sessionFor(file);
+  let r = s.warm(file);
+  if (r === null) {
+    const t = getTx();
+    if (t === undefined) return undefined;
+    r = s.transform(file, t);
+    reportLate(file, r.diagnostics);
+  }
+  if (r.format === 'commonjs' && sourcelessCommonJs) return { format: 'commonjs', shortCircuit: true };
+  return { format: r.format, source: withInlineMap(r), shortCircuit: true };
+}
+
+export async function load(url: string, context: LoadContext, next: (u: string, c: LoadContext) => Promise<Loaded>): Promise<Loaded> {
+  if (!url.startsWith('file:')) return next(url, context);
+  const file = fileURLToPath(url);
+  if (!shouldTransform(file, options)) return next(url, context);
+  const warm = toLoaded(file, () => undefined);
+  if (warm !== undefined) return warm;
+  await loadTransformer();
+  return toLoaded(file, () => tx)!;
+}
+
+export function loadSync(url: string, context: LoadContext, next: (u: string, c: LoadContext) => Loaded): Loaded {
+  if (!url.startsWith('file:')) return next(url, context);
+  const file = fileURLToPath(url);
+  if (!shouldTransform(file, options)) return next(url, context);
+  return toLoaded(file, loadTransformerSync)!;
+}

@@ -1,0 +1,54 @@
+/**
+ * Installing the module hooks from the main thread (shared by `greenlets run` and greenlets/register):
+ * module.registerHooks where Node has it, module.register (hooks on their own thread) otherwise. Then the
+ * check before the run: the entry's project is analysed (or read from the cache) and its diagnostics come back.
+ * Off-thread, CommonJS files are compiled by this thread's CommonJS loader (commonjs-loader.ts), the only
+ * place where their require() resolves and loads completely on Node 20.
+ */
+import module from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
+import type { GreenletsDiagnostic } from '../transformer/api.js';
+import type { LoaderData, PrepareReply } from './loader-hooks.js';
+import { installCommonJs } from './commonjs-loader.js';
+import { resolveOptions, type GreenletsOptions } from './options.js';
+
+interface SyncHooksApi {
+  registerHooks?: (hooks: { resolve?: unknown; load?: unknown }) => unknown;
+}
+
+let installed: ((entry: string) => Promise<GreenletsDiagnostic[]>) | undefined;
+
+/** Install the hooks once per process; returns the function that checks an entry before it runs. */
+export async function installLoader(options: GreenletsOptions, base = process.cwd()): Promise<(entry: string) => Promise<GreenletsDiagnostic[]>> {
+  if (installed !== undefined) return installed;
+  process.setSourceMapsEnabled(true);
+  const registerHooks = (module as unknown as SyncHooksApi).registerHooks;
+  if (typeof registerHooks === 'function' && process.env.GREENLETS_ASYNC_HOOKS !== '1') {
+    const hooks = await import('./loader-hooks.js');
+    hooks.initialize({ options, base });
+    registerHooks({ resolve: hooks.resolveSync, load: hooks.loadSync });
+    installed = (entry) => hooks.prepare(entry);
+    return installed;
+  }
+  const cjs = installCommonJs(resolveOptions(options, 'greenlets/register', base));
+  const { port1, port2 } = new MessageChannel();
+  const data: LoaderData = { options, base, port: port2, sourcelessCommonJs: true };
+  module.register('./loader-hooks.js', { parentURL: import.meta.url, data, transferList: [port2] });
+  installed = (entry) =>
+    new Promise<GreenletsDiagnostic[]>((resolve, reject) => {
+      port1.once('message', (reply: PrepareReply) => {
+        port1.unref();
+        if (reply.error !== undefined) {
+          reject(new Error(`greenlets: the transform failed before the run:\n${reply.error}`));
+          return;
+        }
+        cjs.prepared(entry, reply.commonjs);
+        resolve(reply.diagnostics);
+      });
+      port1.ref();
+      port1.postMessage({ entry });
+    });
+  port1.unref();
+  return installed;
+}
+

@@ -1,0 +1,321 @@
+/**
+ * The program a per-file path (loader, bundlers, Babel) analyses: the tsconfig's files (or, with no tsconfig,
+ * the entry and what it imports), with `greenlets` resolved to this copy's declarations. The whole-program
+ * analysis of it decides every file, as `greenlets build` decides them (design.md §2); each file is then
+ * emitted alone (ts.transpileModule) in the module format Node or the bundler will load it as.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type ts from 'typescript';
+import type { GreenletsDiagnostic, TransformOptions, TransformResult } from '../transformer/api.js';
+import type { ModuleFormat } from './module-format.js';
+import { nodeTypesRoot, packageTypePaths } from './package-info.js';
+import type { FileAnalysis, ProgramAnalysis, TransformerApi } from './transformer-api.js';
+
+export interface ProjectRef {
+  /** Absolute path of tsconfig.json, or null for a program of loose files. */
+  tsconfig: string | null;
+  /** Files that are roots besides the tsconfig's (the entry of `greenlets run`). */
+  roots: string[];
+}
+
+/** Parsed declaration files of libraries and of TypeScript itself, shared by every program of the process. */
+const libraryFiles = new Map<string, { mtime: number; sf: ts.SourceFile }>();
+
+/** Compiler options of a program with no tsconfig.json: modern ESM, lenient checking (only the analysis reads it). */
+export function looseCompilerOptions(tx: TransformerApi, dir: string): ts.CompilerOptions {
+  const { ts } = tx;
+  const o: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    allowJs: true,
+    checkJs: false,
+    strict: false,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    resolveJsonModule: true,
+    allowImportingTsExtensions: true,
+    jsx: ts.JsxEmit.ReactJSX,
+    noEmit: true,
+  };
+  const types = nodeTypesRoot(dir);
+  if (types?.fromPackage) {
+    o.typeRoots = [types.root];
+    o.types = ['node'];
+  }
+  return o;
+}
+
+/** `greenlets` and its subpaths resolve to this copy's .d.ts files (unless the project maps them itself). */
+function withPackagePaths(o: ts.CompilerOptions): ts.CompilerOptions {
+  const own = o.paths ?? {};
+  const paths: ts.MapLike<string[]> = { ...own };
+  for (const [spec, target] of Object.entries(packageTypePaths())) if (!(spec in own)) paths[spec] = target;
+  return { ...o, paths };
+}
+
+export class ProjectProgram {
+  readonly compilerOptions: ts.CompilerOptions;
+  readonly rootNames: string[];
+  readonly configDiagnostics: GreenletsDiagnostic[] = [];
+  /** Directories whose listing decides the root files (a file added there may join the program). */
+  readonly rootDirs: string[] = [];
+  private readonly host: ts.CompilerHost;
+  private readonly parsed = new Map<string, { mtime: number; sf: ts.SourceFile }>();
+  private readonly overlays = new Map<string, string>();
+  private program: ts.Program | undefined;
+  private analysisCache: ProgramAnalysis | undefined;
+
+  constructor(
+    readonly tx: TransformerApi,
+    readonly ref: ProjectRef,
+    readonly options: TransformOptions,
+  ) {
+    const { ts } = tx;
+    let base: ts.CompilerOptions;
+    let fileNames: string[] = [];
+    if (ref.tsconfig !== null) {
+      const errors: ts.Diagnostic[] = [];
+      const parsed = ts.getParsedCommandLineOfConfigFile(ref.tsconfig, undefined, {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => errors.push(d),
+      });
+      if (parsed !== undefined) {
+        errors.push(...parsed.errors.filter((e) => e.code !== 18003)); // "no inputs": the entry is added below
+        base = parsed.options;
+        fileNames = parsed.fileNames;
+      } else {
+        base = looseCompilerOptions(tx, path.dirname(ref.tsconfig));
+      }
+      this.configDiagnostics.push(...tx.tsDiagnostics(errors, 'GL9010'));
+      // JavaScript files the program imports are analysed too (the loader runs them through the transform).
+      base = { ...base, allowJs: true, checkJs: base.checkJs ?? false, noEmit: true };
+      const dirs = new Set<string>([path.dirname(ref.tsconfig)]);
+      for (const f of fileNames) {
+        for (let d = path.dirname(f); d.startsWith(path.dirname(ref.tsconfig)) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
+      }
+      this.rootDirs.push(...dirs);
+    } else {
+      base = looseCompilerOptions(tx, path.dirname(ref.roots[0] ?? process.cwd()));
+    }
+    this.compilerOptions = withPackagePaths(base);
+    this.rootNames = [...new Set([...fileNames, ...ref.roots.map((r) => path.resolve(r))])];
+    this.host = this.createHost();
+  }
+
+  private createHost(): ts.CompilerHost {
+    const { ts } = this.tx;
+    const host = ts.createCompilerHost(this.compilerOptions, true);
+    const read = host.getSourceFile.bind(host);
+    const mtimeOf = (f: string): number => {
+      try {
+        return fs.statSync(f).mtimeMs;
+      } catch {
+        return -1;
+      }
+    };
+    host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+      const overlay = this.overlays.get(fileName);
+      if (overlay !== undefined) return ts.createSourceFile(fileName, overlay, languageVersion, true);
+      const library = fileName.endsWith('.d.ts') && (fileName.includes('/node_modules/') || fileName.includes('/typescript/lib/'));
+      const cache = library ? libraryFiles : this.parsed;
+      const key = library ? `${JSON.stringify(languageVersion)}|${fileName}` : fileName;
+      const mtime = mtimeOf(fileName);
+      const hit = cache.get(key);
+      if (hit !== undefined && hit.mtime === mtime && !shouldCreate) return hit.sf;
+      const sf = read(fileName, languageVersion, onError, shouldCreate);
+      if (sf !== undefined) cache.set(key, { mtime, sf });
+      return sf;
+    };
+    const fileExists = host.fileExists.bind(host);
+    host.fileExists = (f) => this.overlays.has(f) || fileExists(f);
+    const readFile = host.readFile.bind(host);
+    host.readFile = (f) => this.overlays.get(f) ?? readFile(f);
+    return host;
+  }
+
+  /** The program (built on first use; after refresh() found a change, rebuilt reusing what did not change). */
+  getProgram(): ts.Program {
+    if (this.program !== undefined) return this.program;
+    const { ts } = this.tx;
+    this.program = ts.createProgram({
+      rootNames: this.rootNames,
+      options: this.compilerOptions,
+      host: this.host,
+      oldProgram: this.program,
+    });
+    this.analysisCache = undefined;
+    return this.program;
+  }
+
+  /** Forget the program if a file it parsed changed on disk since; true if so. */
+  refresh(): boolean {
+    if (this.program === undefined) return false;
+    for (const [f, { mtime }] of this.parsed) {
+      let now = -1;
+      try {
+        now = fs.statSync(f).mtimeMs;
+      } catch {
+        // deleted
+      }
+      if (now !== mtime) {
+        this.program = undefined;
+        this.analysisCache = undefined;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  analysis(): ProgramAnalysis {
+    const program = this.getProgram();
+    if (this.analysisCache === undefined || this.analysisCache.program !== program) {
+      this.analysisCache = this.options.forceGreen ? forcedAnalysis(this.tx, program) : this.tx.analyzeProgram(program, this.options);
+    }
+    return this.analysisCache;
+  }
+
+  /** Files of the program the transform rewrites: its own sources, not declarations or node_modules. */
+  ownFiles(): ts.SourceFile[] {
+    const program = this.getProgram();
+    return program
+      .getSourceFiles()
+      .filter((sf) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf) && !sf.fileName.includes('/node_modules/'));
+  }
+
+  /** Every file the program read except TypeScript's own lib files: what the analysis could depend on. */
+  inputFiles(): string[] {
+    const program = this.getProgram();
+    const out: string[] = [];
+    for (const sf of program.getSourceFiles()) {
+      if (program.isSourceFileDefaultLibrary(sf)) continue;
+      out.push(sf.fileName);
+    }
+    if (this.ref.tsconfig !== null) out.push(this.ref.tsconfig);
+    return out;
+  }
+
+  /** Make `fileName` part of the program (a file nothing statically imports: a dynamic import, a worker). */
+  addRoot(fileName: string): void {
+    if (this.rootNames.includes(fileName)) return;
+    this.rootNames.push(fileName);
+    this.ref.roots.push(fileName);
+    this.program = undefined;
+    this.analysisCache = undefined;
+  }
+
+  /** Analyse `fileName` as `code` (a bundler handed text another plugin changed). */
+  setOverlay(fileName: string, code: string | undefined): void {
+    if (code === undefined ? !this.overlays.has(fileName) : this.overlays.get(fileName) === code) return;
+    if (code === undefined) this.overlays.delete(fileName);
+    else this.overlays.set(fileName, code);
+    this.parsed.delete(fileName);
+    this.program = undefined;
+    this.analysisCache = undefined;
+  }
+
+  sourceFile(fileName: string): ts.SourceFile | undefined {
+    return this.getProgram().getSourceFile(fileName);
+  }
+
+  fileAnalysis(fileName: string): FileAnalysis | undefined {
+    let sf = this.sourceFile(fileName);
+    if (sf === undefined) {
+      this.addRoot(fileName);
+      sf = this.sourceFile(fileName);
+    }
+    return sf === undefined ? undefined : this.analysis().file(sf);
+  }
+
+  /** Compiler options for emitting one file alone in `format`. */
+  emitOptions(format: ModuleFormat): ts.CompilerOptions {
+    const { ts } = this.tx;
+    const o: ts.CompilerOptions = { ...this.compilerOptions };
+    for (const k of [
+      'outDir', 'outFile', 'rootDir', 'rootDirs', 'declaration', 'declarationMap', 'declarationDir', 'emitDeclarationOnly',
+      'composite', 'incremental', 'tsBuildInfoFile', 'noEmit', 'inlineSourceMap', 'paths', 'baseUrl', 'typeRoots', 'types',
+      'allowImportingTsExtensions', 'moduleResolution', 'resolveJsonModule', 'mapRoot', 'sourceRoot',
+    ]) {
+      delete o[k];
+    }
+    if (o.target === undefined || o.target < ts.ScriptTarget.ES2015) o.target = ts.ScriptTarget.ES2022;
+    o.module = format === 'module' ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS;
+    o.sourceMap = this.options.sourceMap !== false;
+    o.inlineSources = this.options.sourceMap !== false;
+    return o;
+  }
+
+  /** Rewrite one file of the program: the analysis decides, ts.transpileModule prints it in `format`. */
+  emitFile(fileName: string, format: ModuleFormat, code?: string): TransformResult {
+    const { ts } = this.tx;
+    if (code !== undefined) {
+      const current = this.sourceFile(fileName);
+      if (current === undefined || current.text !== code) this.setOverlay(fileName, code);
+    }
+    const fa = this.fileAnalysis(fileName);
+    const text = code ?? this.sourceFile(fileName)?.text ?? fs.readFileSync(fileName, 'utf8');
+    const diagnostics: GreenletsDiagnostic[] = [];
+    let seen = false;
+    const before = this.tx.createGreenletsTransformer(
+      (sf) => (fa === undefined ? undefined : this.tx.rekeyAnalysis(fa, sf)),
+      this.options,
+      {
+        onDiagnostics: (_f, ds) => {
+          seen = true;
+          diagnostics.push(...ds);
+        },
+      },
+    );
+    let out: ts.TranspileOutput;
+    try {
+      out = ts.transpileModule(text, {
+        fileName,
+        compilerOptions: this.emitOptions(format),
+        reportDiagnostics: true,
+        transformers: { before: [before] },
+      });
+    } catch (e) {
+      diagnostics.push({
+        code: 'GL9004',
+        category: 'error',
+        message: `greenlets failed to transform this file: ${(e as Error).stack ?? String(e)}`,
+        file: fileName,
+        line: 1,
+        column: 1,
+      });
+      out = ts.transpileModule(text, { fileName, compilerOptions: this.emitOptions(format) });
+    }
+    if (!seen && fa !== undefined) diagnostics.push(...fa.diagnostics);
+    const all = [...this.tx.tsDiagnostics(out.diagnostics ?? [], 'GL9001'), ...diagnostics];
+    return {
+      code: out.outputText.replace(/\n?\/\/# sourceMappingURL=[^\n]*\n?$/, '\n'),
+      map: this.options.sourceMap === false ? null : fixMap(out.sourceMapText, fileName),
+      diagnostics: this.tx.filterDiagnostics(all, this.options.diagnostics ?? 'warning'),
+    };
+  }
+}
+
+/** The original file by its absolute path, so Node (inline maps) and bundlers (chained maps) find it. */
+function fixMap(map: string | undefined, fileName: string): string | null {
+  if (map === undefined) return null;
+  const m = JSON.parse(map) as { sources: string[]; file?: string; sourceRoot?: string };
+  m.sources = [fileName];
+  delete m.sourceRoot;
+  m.file = path.basename(fileName).replace(/\.[cm]?[jt]sx?$/, '.js');
+  return JSON.stringify(m);
+}
+
+function forcedAnalysis(tx: TransformerApi, program: ts.Program): ProgramAnalysis {
+  const files = new Map<ts.SourceFile, FileAnalysis>();
+  return {
+    program,
+    file(sf) {
+      let fa = files.get(sf);
+      if (fa === undefined) files.set(sf, (fa = tx.forceGreenAnalysis(sf)));
+      return fa;
+    },
+    explain: () => ['forceGreen: every function that can be green is green'],
+    greenFraction: () => 1,
+  };
+}
