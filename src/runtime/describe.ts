@@ -69,7 +69,15 @@ export function spawnSite(g: Greenlet<any>): string | null {
  * source location: `<Greenlet "name" at file:line>` when one is known, else `<Greenlet "name": fn>`.
  */
 export function describeGreenlet(g: Greenlet<any>, where: string | null = null): string {
-  return where ? `<Greenlet "${g.name}" at ${where}>` : `<Greenlet "${g.name}": ${runName(g)}>`;
+  const kind = kindName(g);
+  return where ? `<${kind} "${g.name}" at ${where}>` : `<${kind} "${g.name}": ${runName(g)}>`;
+}
+
+/** The class a greenlet is shown as: a subclass by its own name (gevent shows `<Subclass ...>`), the main
+ * greenlet as a Greenlet. */
+function kindName(g: Greenlet<any>): string {
+  const name = (g.constructor as { name?: string }).name;
+  return !name || name === 'MainGreenlet' ? 'Greenlet' : name;
 }
 
 export function formatError(error: unknown): string {

@@ -8,7 +8,7 @@ import { Timeout, underTimeout } from './timeout.js';
 import { GreenletExit, InvalidSwitchError } from './errors.js';
 export { GreenletExit };
 import { getHub, getcurrent, reportError, RESUME_NONE, RESUME_NEXT, RESUME_THROW, type Hub } from './hub.js';
-import { functionName, runName } from './describe.js';
+import { describeGreenlet, functionName } from './describe.js';
 import type { TimerEntry } from './timers.js';
 
 const NEW = 0;
@@ -170,8 +170,9 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     return this._state === FAILURE ? this._result : undefined;
   }
 
+  /** `<Greenlet "name": fn>` (a subclass shows its own class name), as gevent's repr without the address. */
   toString(): string {
-    return `<Greenlet "${this.name}": ${runName(this)}>`;
+    return describeGreenlet(this);
   }
 
   // ---- starting ----------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ describe('spawn', () => {
       w.name = 'w1';
       w.start();
       expect(yield* M(w, 'get')()).toBe('ran as w1');
-      expect(String(w)).toBe('<Greenlet "w1": _run>');
+      expect(String(w)).toBe('<Worker "w1": _run>'); // gevent: `<Subclass ... _run>`
     });
   });
 
