@@ -2,7 +2,8 @@
  * Hand-written green code for runtime tests, until the transform writes it: `yield* G(sleep)(0)` is what the
  * transform emits for `sleep(0)`, and `yield* M(ev, 'wait')(1)` for `ev.wait(1)`.
  */
-import { GREEN, green, runMain, type Green } from '../../src/index.js';
+import { GREEN, Greenlet, green, runMain, sleep, spawn, type Green } from '../../src/index.js';
+import { Event } from '../../src/event.js';
 
 type Fn = (...args: any[]) => any;
 
@@ -39,4 +40,32 @@ export function* caught(body: () => Green<unknown>): Green<unknown> {
     return e;
   }
   return undefined;
+}
+
+/**
+ * Greenlets that finish in a chosen order without depending on timers (a busy machine can fire close timers
+ * out of order): each of `values` waits for its own gate and returns its value; a director greenlet opens the
+ * gates of `order` one per turn of the hub. A value missing from `order` never finishes (kill it at the end).
+ */
+export function finishInOrder<T>(values: T[], order: T[]): Greenlet<T>[] {
+  const gates = new Map(values.map((v) => [v, new Event()]));
+  const gs = values.map((v) =>
+    spawn(
+      green(function* gated() {
+        yield* (gates.get(v)!.wait as any)[GREEN].call(gates.get(v));
+        return v;
+      }),
+    ),
+  );
+  spawn(
+    green(function* director() {
+      for (const v of order) {
+        gates.get(v)!.set();
+        // two turns: the woken greenlet finishes, then its links are notified, before the next gate opens
+        yield* (sleep as any)[GREEN](0);
+        yield* (sleep as any)[GREEN](0);
+      }
+    }),
+  );
+  return gs;
 }

@@ -143,10 +143,9 @@ describe('Event', () => {
       expect(order).toEqual(['caller', 'other']);
       // set() fires first: true.
       const ev2 = new Event();
-      const early = spawn(waitOn, ev2, 0.02);
+      const early = spawn(waitOn, ev2, 0.5);
       yield* G(sleep)(0);
       getHub().timers.add(0.01, () => ev2.set());
-      spin(40);
       yield* G(joinall)([early]);
       expect(early.value).toBe(true);
     });

@@ -12,7 +12,7 @@ import {
   type Waitable,
 } from '../../src/index.js';
 import { collect, greenIterator } from '../../src/runtime/convention.js';
-import { G, M, gf, run } from '../helpers/green.js';
+import { G, M, finishInOrder, gf, run } from '../helpers/green.js';
 
 const after = gf(function* after(seconds: number, value: unknown) {
   yield* G(sleep)(seconds);
@@ -42,7 +42,7 @@ class Flag implements Waitable {
 describe('iwait', () => {
   it('yields in completion order', async () => {
     await run(function* () {
-      const gs = [spawn(after, 0.03, 'a'), spawn(after, 0.01, 'b'), spawn(after, 0.02, 'c')];
+      const gs = finishInOrder(['a', 'b', 'c'], ['b', 'c', 'a']);
       const order: unknown[] = [];
       const it = greenIterator(iwait(gs));
       for (;;) {
@@ -57,7 +57,7 @@ describe('iwait', () => {
 
   it('with a timeout stops at the timeout, after yielding what finished', async () => {
     await run(function* () {
-      const gs = [spawn(after, 0.03, 'a'), spawn(after, 0.01, 'b'), spawn(after, 0.02, 'c'), spawn(after, 5, 'd')];
+      const gs = finishInOrder(['a', 'b', 'c', 'd'], ['b', 'c', 'a']);
       const t0 = performance.now();
       const got = (yield* collect(iwait(gs, { timeout: 0.1 }))) as Greenlet<unknown>[];
       expect(got.map((g) => g.value)).toEqual(['b', 'c', 'a']);
@@ -71,7 +71,7 @@ describe('iwait', () => {
 
   it('with count stops after that many', async () => {
     await run(function* () {
-      const gs = [spawn(after, 0.02, 'a'), spawn(after, 0.01, 'b'), spawn(after, 5, 'c')];
+      const gs = finishInOrder(['a', 'b', 'c'], ['b', 'a']);
       const got = (yield* collect(iwait(gs, { count: 2 }))) as Greenlet<unknown>[];
       expect(got.map((g) => g.value)).toEqual(['b', 'a']);
       expect(gs[2].dead).toBe(false);

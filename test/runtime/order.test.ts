@@ -65,7 +65,9 @@ describe('order', () => {
         yield* G(sleep)(s);
         log.push(name);
       });
-      const gs = [spawn(napper, 0.03, 'c'), spawn(napper, 0.01, 'a1'), spawn(napper, 0.01, 'a2'), spawn(napper, 0.02, 'b')];
+      // 100 ms apart: deadlines are taken when each sleep starts, so only a longer stall of the machine between
+      // two of these spawns running could reorder them
+      const gs = [spawn(napper, 0.3, 'c'), spawn(napper, 0.1, 'a1'), spawn(napper, 0.1, 'a2'), spawn(napper, 0.2, 'b')];
       yield* G(joinall)(gs);
       expect(log).toEqual(['a1', 'a2', 'b', 'c']);
     });
@@ -102,15 +104,24 @@ describe('order', () => {
 
   it('a long batch yields to Node between switch intervals, so timers and I/O are not starved', async () => {
     await run(function* () {
+      // The spinners only stop once a Node timer and a setImmediate have run several times meanwhile: if the hub
+      // kept the loop to itself they would spin to their 10-second limit.
       let ticks = 0;
+      let immediates = 0;
       const timer = setInterval(() => ticks++, 1);
+      const poll = () => {
+        immediates++;
+        if (immediates < 5) setImmediate(poll);
+      };
+      setImmediate(poll);
+      const limit = performance.now() + 10_000;
       const spinner = gf(function* () {
-        const end = performance.now() + 100;
-        while (performance.now() < end) yield* G(sleep)(0);
+        while ((ticks < 5 || immediates < 5) && performance.now() < limit) yield* G(sleep)(0);
       });
       yield* G(joinall)([spawn(spinner), spawn(spinner)]);
       clearInterval(timer);
-      expect(ticks).toBeGreaterThan(5);
+      expect(performance.now()).toBeLessThan(limit);
+      expect([ticks >= 5, immediates]).toEqual([true, 5]);
       expect(getHub().switchInterval).toBe(0.005);
     });
   });
