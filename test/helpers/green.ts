@@ -50,8 +50,8 @@ export function* caught(body: () => Green<unknown>): Green<unknown> {
 export function finishInOrder<T>(values: T[], order: T[]): Greenlet<T>[] {
   const gates = new Map(values.map((v) => [v, new Event()]));
   const gs = values.map((v) =>
-    spawn(
-      green(function* gated() {
+    spawn<[], T>(
+      green(function* gated(): Green<T> {
         yield* (gates.get(v)!.wait as any)[GREEN].call(gates.get(v));
         return v;
       }),
