@@ -16,6 +16,7 @@ import ts from 'typescript';
 import type { CallSite } from '../analysis/types.js';
 import { builtins } from '../../runtime/builtins.js';
 import { type EmitContext, type GenState, skipOuter, yieldStar } from './context.js';
+import type { Lexical } from './lexical.js';
 
 type Visit = (n: ts.Node) => ts.Node;
 
@@ -40,6 +41,8 @@ export class CallRewriter {
     private readonly ctx: EmitContext,
     private readonly st: GenState,
     private readonly visit: Visit,
+    /** Inside a green arrow: how `super` of the enclosing method is reached (lexical.ts). */
+    private readonly lex?: Lexical,
   ) {}
 
   /** A call or tagged template that is not part of an optional chain. */
@@ -92,7 +95,7 @@ export class CallRewriter {
     const f = this.ctx.factory;
     const baseV = this.visit(base) as ts.Expression;
     const expr = this.step({ value: baseV, memberOf: undefined, thisArg: undefined }, ops, 0);
-    return f.createParenthesizedExpression(expr);
+    return ts.isParenthesizedExpression(expr) ? expr : f.createParenthesizedExpression(expr);
   }
 
   private step(ref: Ref, ops: Op[], i: number): ts.Expression {
@@ -119,6 +122,13 @@ export class CallRewriter {
       case 'elem': {
         let obj = ref.value;
         let recv: ts.Expression | undefined;
+        if (obj.kind === ts.SyntaxKind.SuperKeyword && this.lex?.superGet !== undefined) {
+          // `super.m(...)` inside a green arrow: `__superGet("m")`, called with the arrow's (bound) `this`.
+          const key =
+            op.kind === 'prop' ? f.createStringLiteral(op.node.name.text) : (this.visit(op.node.argumentExpression) as ts.Expression);
+          const value = f.createCallExpression(f.createIdentifier(this.lex.superGet), undefined, [key]);
+          return this.step({ value, memberOf: undefined, thisArg: nextIsCall ? f.createThis() : undefined }, ops, i + 1);
+        }
         if (nextIsCall) {
           if (obj.kind === ts.SyntaxKind.SuperKeyword) recv = f.createThis();
           else if (isReusable(obj)) recv = obj;
@@ -214,21 +224,23 @@ export class CallRewriter {
 
   private args(node: ts.CallExpression | ts.TaggedTemplateExpression): ts.Expression[] {
     if (ts.isCallExpression(node)) return node.arguments.map((a) => this.visit(a) as ts.Expression);
-    // A tag gets the template object of a site of its own (`` __gl.tpl`a${0}b` ``), then the substitutions.
-    const f = this.ctx.factory;
-    const t = node.template;
-    if (ts.isNoSubstitutionTemplateLiteral(t)) {
-      return [f.createTaggedTemplateExpression(this.ctx.helper('tpl'), undefined, t)];
-    }
-    const strings = f.createTemplateExpression(
-      t.head,
-      t.templateSpans.map((s) => f.createTemplateSpan(f.createNumericLiteral(0), s.literal)),
-    );
-    return [
-      f.createTaggedTemplateExpression(this.ctx.helper('tpl'), undefined, strings),
-      ...t.templateSpans.map((s) => this.visit(s.expression) as ts.Expression),
-    ];
+    return templateArguments(this.ctx, node, this.visit);
   }
+}
+
+/** The arguments a tag receives: the template object of a site of its own (`` __gl.tpl`a${0}b` ``, one object
+ * per original site, as the language gives), then the substitutions. */
+export function templateArguments(ctx: EmitContext, node: ts.TaggedTemplateExpression, visit: Visit): ts.Expression[] {
+  const f = ctx.factory;
+  const t = node.template;
+  if (ts.isNoSubstitutionTemplateLiteral(t)) {
+    return [f.createTaggedTemplateExpression(ctx.helper('tpl'), undefined, t)];
+  }
+  const strings = f.createTemplateExpression(
+    t.head,
+    t.templateSpans.map((s) => f.createTemplateSpan(f.createNumericLiteral(0), s.literal)),
+  );
+  return [f.createTaggedTemplateExpression(ctx.helper('tpl'), undefined, strings), ...t.templateSpans.map((s) => visit(s.expression) as ts.Expression)];
 }
 
 /** Safe to evaluate again in place of a temporary: reading it has no effect and gives the same value. */

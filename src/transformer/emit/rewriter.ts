@@ -17,7 +17,8 @@ import type { FunctionLike } from '../analysis/types.js';
 import { CallRewriter } from './calls.js';
 import { type EmitContext, GenState, skipParens, yieldStar } from './context.js';
 import { collectForPattern, lowerForOf, lowerSpread } from './iterations.js';
-import { formalLength, inferredName, lexicalUses, someCall } from './scan.js';
+import { formalLength, inferredName, lexicalUses } from './scan.js';
+import { type Lexical, lexicalCapture, visitLexical } from './lexical.js';
 
 interface ScopeFrame {
   installs: ts.Statement[];
@@ -32,8 +33,9 @@ interface MemberFrame {
 export class Rewriter {
   /** The green function whose body is being visited; undefined in plain code. */
   st: GenState | undefined;
-  /** Inside a green arrow (and arrows within it): what `arguments` reads. */
-  private argumentsAlias: string | undefined;
+  /** Inside a green arrow (and the arrows within it): what `arguments`, `super` and `new.target` of the
+   * enclosing function are renamed to (the arrow's body is now a generator function, which has its own). */
+  lex: Lexical | undefined;
   private readonly scopes = new Map<ts.Node, ScopeFrame>();
   private readonly members = new Map<ts.Node, MemberFrame>();
   readonly f: ts.NodeFactory;
@@ -56,12 +58,17 @@ export class Rewriter {
 
   private visitNode(node: ts.Node): ts.Node {
     const st = this.st;
+    if (this.lex !== undefined) {
+      const r = visitLexical(this, node, this.lex);
+      if (r !== undefined) return r;
+    }
     if (ts.isFunctionLike(node)) return this.visitFunction(node);
     if (ts.isClassLike(node)) return this.visitClass(node);
     if (ts.isObjectLiteralExpression(node)) return this.visitObject(node);
     if (ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
       return this.visitScope(node);
     }
+    if (ts.isCaseBlock(node)) return this.visitCaseBlock(node);
     if (ts.isPropertyDeclaration(node) || ts.isClassStaticBlockDeclaration(node)) {
       // Field initialisers and static blocks run in constructor context: never inside a generator.
       return this.plain(node);
@@ -77,36 +84,30 @@ export class Rewriter {
   /** Visit `node` as plain code (no generator context). */
   plain<T extends ts.Node>(node: T, keepAlias = false): T {
     const st = this.st;
-    const alias = this.argumentsAlias;
+    const lex = this.lex;
     this.st = undefined;
-    if (!keepAlias) this.argumentsAlias = undefined;
+    if (!keepAlias) this.lex = undefined;
     try {
       return ts.visitEachChild(node, this.visit, this.tctx);
     } finally {
       this.st = st;
-      this.argumentsAlias = alias;
+      this.lex = lex;
     }
   }
 
   private visitInGreen(node: ts.Node, st: GenState): ts.Node | undefined {
     const a = this.ctx.analysis;
-    if (ts.isIdentifier(node)) {
-      if (this.argumentsAlias !== undefined && node.text === 'arguments') {
-        st.argumentsUsed = true;
-        return ts.setTextRange(this.f.createIdentifier(this.argumentsAlias), node);
-      }
-      return node;
-    }
+    if (ts.isIdentifier(node)) return node;
     if (ts.isOptionalChain(node)) {
       if (isChainOuter(node) && this.chainHasRewrite(node)) {
-        return ts.setTextRange(new CallRewriter(this.ctx, st, this.visit).rewriteChain(node), node);
+        return ts.setTextRange(new CallRewriter(this.ctx, st, this.visit, this.lex).rewriteChain(node), node);
       }
       return undefined;
     }
     if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
       const site = a.calls.get(node);
       if (site !== undefined && site.kind !== 'plain') {
-        return ts.setTextRange(new CallRewriter(this.ctx, st, this.visit).rewriteCall(node), node);
+        return ts.setTextRange(new CallRewriter(this.ctx, st, this.visit, this.lex).rewriteCall(node), node);
       }
       return undefined;
     }
@@ -184,30 +185,26 @@ export class Rewriter {
       if (ts.isPrivateIdentifier(node.name)) return `${what} is a #private method; make it a non-private method (private methods cannot be replaced by a green wrapper).`;
       if (memberKey(node.name) === undefined) return `${what} has a computed name greenlets cannot evaluate twice; give it a literal name.`;
     }
-    if (ts.isArrowFunction(node)) {
-      const uses = lexicalUses(node.body);
-      if (uses.super) return `${what} uses super inside an arrow function that may block; call super in the method and pass the value in, or make the arrow a method.`;
-      if (uses.newTarget) return `${what} uses new.target inside an arrow function that may block; read it outside the arrow.`;
-    }
     return undefined;
   }
 
-  /** The generator's parameters and body, temporaries added. */
+  /** The generator's parameters and body, temporaries added. `lex`: inside a green arrow, the enclosing
+   * function's `arguments` / `super` / `new.target` as the generator must read them (its own differ). */
   private generatorParts(
     node: ts.FunctionLikeDeclarationBase,
-    alias?: string,
+    lex?: Lexical,
   ): { params: ts.ParameterDeclaration[]; body: ts.Block; st: GenState } {
     const f = this.f;
     const st = new GenState(this.ctx.tempPrefix, node);
-    // Parameters are visited as plain code: a default value cannot suspend (`yield` is not allowed there).
-    const params = node.parameters.map((p) => this.plain(p));
-    this.reportBlockingDefaults(node);
     const saved = this.st;
-    const savedAlias = this.argumentsAlias;
-    this.st = st;
-    this.argumentsAlias = alias;
+    const savedLex = this.lex;
+    let params: ts.ParameterDeclaration[];
     let body: ts.Block;
+    this.lex = lex;
     try {
+      // Parameters are visited as plain code: a default value cannot suspend (`yield` is not allowed there).
+      params = node.parameters.map((p) => this.plain(p, true));
+      this.st = st;
       const b = node.body!;
       if (ts.isBlock(b)) body = this.visitScope(b) as ts.Block;
       else {
@@ -216,11 +213,13 @@ export class Rewriter {
       }
     } finally {
       this.st = saved;
-      this.argumentsAlias = savedAlias;
+      this.lex = savedLex;
     }
     if (st.temps.length > 0) {
+      // Trailing parameters add no line; but a rest parameter must stay last, and in sloppy code a function
+      // that reads `arguments` would see them aliased to its arguments: a `var` there.
       const hasRest = node.parameters.some((p) => p.dotDotDotToken !== undefined);
-      if (hasRest) {
+      if (hasRest || lexicalUses(node.body!).arguments) {
         const decl = f.createVariableStatement(
           undefined,
           f.createVariableDeclarationList(st.temps.map((t) => f.createVariableDeclaration(t)), ts.NodeFlags.None),
@@ -231,20 +230,6 @@ export class Rewriter {
       }
     }
     return { params, body, st };
-  }
-
-  private reportBlockingDefaults(node: ts.FunctionLikeDeclarationBase): void {
-    const a = this.ctx.analysis;
-    for (const p of node.parameters) {
-      if (p.initializer === undefined) continue;
-      const hit = someCall(p.initializer, (n) => {
-        const s = a.calls.get(n);
-        return (s !== undefined && s.kind !== 'plain') || (a.iterations.get(n) ?? 'plain') !== 'plain';
-      });
-      if (hit !== undefined && !this.ctx.options.forceGreen) {
-        this.ctx.report(hit, 'GL2003', 'error', 'A default parameter value cannot block (it is evaluated before the function can suspend). Compute it in the body: `x = x ?? value`.');
-      }
-    }
   }
 
   private greenDeclaration(node: ts.FunctionDeclaration): ts.Node {
@@ -306,9 +291,11 @@ export class Rewriter {
     const f = this.f;
     const ctx = this.ctx;
     const isArrow = ts.isArrowFunction(node);
-    const uses = isArrow ? lexicalUses(node.body) : undefined;
-    const alias = uses?.arguments ? ctx.names.unique('__arguments') : undefined;
-    const { params, body } = this.generatorParts(node, alias);
+    // An arrow's `this`, `arguments`, `super` and `new.target` are the enclosing function's; its body becomes a
+    // generator function, which has its own: `this` is bound, the others are captured where the arrow is made.
+    const uses = isArrow ? lexicalUses(node) : undefined;
+    const capture = uses !== undefined ? lexicalCapture(this, node as ts.ArrowFunction, uses, this.lex) : undefined;
+    const { params, body } = this.generatorParts(node, capture?.lex);
     const name = node.name?.text ?? inferredName(node);
     // Name the generator (stack traces) unless the name would shadow something the body refers to.
     const selfRef = ts.isFunctionExpression(node) && node.name !== undefined && mentions(node.body, node.name.text);
@@ -324,7 +311,7 @@ export class Rewriter {
     );
     ts.setTextRange(gen, node);
     ts.setOriginalNode(gen, node);
-    if (uses?.this) {
+    if (uses?.this || uses?.super) {
       gen = f.createCallExpression(f.createPropertyAccessExpression(f.createParenthesizedExpression(gen), 'bind'), undefined, [f.createThis()]);
     }
     let result: ts.Expression = f.createCallExpression(ctx.helper('fn'), undefined, [
@@ -343,14 +330,20 @@ export class Rewriter {
         [],
       );
     }
-    if (alias !== undefined) {
-      // The arrow's `arguments` is the enclosing function's: capture it where the arrow is created.
+    if (capture !== undefined && capture.params.length > 0) {
       result = f.createCallExpression(
         f.createParenthesizedExpression(
-          f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, alias)], undefined, undefined, result),
+          f.createArrowFunction(
+            undefined,
+            undefined,
+            capture.params.map((p) => f.createParameterDeclaration(undefined, undefined, p)),
+            undefined,
+            undefined,
+            result,
+          ),
         ),
         undefined,
-        [this.argumentsAlias !== undefined ? f.createIdentifier(this.argumentsAlias) : f.createIdentifier('arguments')],
+        capture.args,
       );
     }
     return ts.setTextRange(f.createParenthesizedExpression(result), node);
@@ -382,7 +375,8 @@ export class Rewriter {
   // ---- containers ------------------------------------------------------------------------------------
 
   private scopeOf(node: ts.Node): ScopeFrame {
-    const p = node.parent;
+    // A declaration in a case clause belongs to the whole switch block (visitCaseBlock).
+    const p = ts.isCaseClause(node.parent) || ts.isDefaultClause(node.parent) ? node.parent.parent : node.parent;
     let frame = this.scopes.get(p);
     if (frame === undefined) {
       frame = { installs: [], wrappers: [] };
@@ -393,16 +387,40 @@ export class Rewriter {
 
   /** A list of statements: green declarations' installs go first (after directives), wrappers last. */
   visitScope(node: ts.Block | ts.ModuleBlock | ts.CaseClause | ts.DefaultClause | ts.SourceFile): ts.Node {
+    // A case test is evaluated in the switch's function (and may block there).
+    const expression = ts.isCaseClause(node) ? (this.visit(node.expression) as ts.Expression) : undefined;
     const statements = ts.visitNodes(node.statements, this.visit, ts.isStatement);
     const frame = this.scopes.get(node);
-    if (frame === undefined) return statements === node.statements ? node : updateStatements(this.f, node, statements);
+    if (frame === undefined) {
+      const same = statements === node.statements && (expression === undefined || expression === (node as ts.CaseClause).expression);
+      return same ? node : updateStatements(this.f, node, statements, expression);
+    }
     this.scopes.delete(node);
     const list = [...statements];
     let at = 0;
     while (at < list.length && ts.isExpressionStatement(list[at]) && ts.isStringLiteral((list[at] as ts.ExpressionStatement).expression)) at++;
     list.splice(at, 0, ...frame.installs);
     list.push(...frame.wrappers);
-    return updateStatements(this.f, node, list);
+    return updateStatements(this.f, node, list, expression);
+  }
+
+  /**
+   * A switch body. Green declarations in its clauses are scoped to the whole switch and hoisted there, and
+   * execution may enter at any clause: their installs go first in every clause that has statements (every path
+   * into the body runs one), their wrappers at the end of the last clause.
+   */
+  private visitCaseBlock(node: ts.CaseBlock): ts.Node {
+    const clauses = ts.visitNodes(node.clauses, this.visit, ts.isCaseOrDefaultClause);
+    const frame = this.scopes.get(node);
+    if (frame === undefined) return clauses === node.clauses ? node : this.f.updateCaseBlock(node, clauses);
+    this.scopes.delete(node);
+    const f = this.f;
+    const list = clauses.map((c, i) => {
+      let statements = c.statements.length > 0 ? [...frame.installs, ...c.statements] : [...c.statements];
+      if (i === clauses.length - 1) statements = [...statements, ...frame.wrappers];
+      return ts.isCaseClause(c) ? f.updateCaseClause(c, c.expression, statements) : f.updateDefaultClause(c, statements);
+    });
+    return f.updateCaseBlock(node, list);
   }
 
   /** Add the installs and wrappers of green declarations found directly in `container` to its statements. */
@@ -478,10 +496,11 @@ function updateStatements(
   f: ts.NodeFactory,
   node: ts.Block | ts.ModuleBlock | ts.CaseClause | ts.DefaultClause | ts.SourceFile,
   statements: readonly ts.Statement[] | ts.NodeArray<ts.Statement>,
+  expression?: ts.Expression,
 ): ts.Node {
   if (ts.isBlock(node)) return f.updateBlock(node, statements);
   if (ts.isModuleBlock(node)) return f.updateModuleBlock(node, statements);
-  if (ts.isCaseClause(node)) return f.updateCaseClause(node, node.expression, statements);
+  if (ts.isCaseClause(node)) return f.updateCaseClause(node, expression ?? node.expression, statements);
   if (ts.isDefaultClause(node)) return f.updateDefaultClause(node, statements);
   return f.updateSourceFile(node, statements);
 }

@@ -6,6 +6,7 @@
  * so exports and the module's functions still see them) and assigned inside, in the original order.
  */
 import ts from 'typescript';
+import type { FileAnalysis } from '../analysis/types.js';
 import { GenState } from './context.js';
 import type { Rewriter } from './rewriter.js';
 
@@ -38,7 +39,14 @@ export function rewriteTopLevel(rw: Rewriter, sf: ts.SourceFile): ts.Statement[]
     }
   };
 
-  for (const s of sf.statements) {
+  // Statements before the first one that may block run as ordinary module code, as written (a `const` stays a
+  // `const`, a class a class declaration): only the rest needs the main greenlet.
+  const first = sf.statements.findIndex((s) => mayBlock(ctx.analysis, s));
+  sf.statements.forEach((s, i) => {
+    if (first < 0 || i < first) {
+      moduleScope.push(atModule(s));
+      return;
+    }
     const mods = ts.canHaveModifiers(s) ? ts.getModifiers(s) : undefined;
     const isExport = mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
     const isDefault = mods?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false;
@@ -90,7 +98,7 @@ export function rewriteTopLevel(rw: Rewriter, sf: ts.SourceFile): ts.Statement[]
     } else {
       body.push(inMain(s));
     }
-  }
+  });
 
   // `var` inside top-level blocks and loops belongs to the module, not to the generator.
   const bodyVars: string[] = [];
@@ -122,6 +130,23 @@ export function rewriteTopLevel(rw: Rewriter, sf: ts.SourceFile): ts.Statement[]
     );
   }
   return out;
+}
+
+/** Does the statement contain a call or an iteration the analysis made green (outside nested functions)? */
+export function mayBlock(a: FileAnalysis, s: ts.Node): boolean {
+  let hit = false;
+  const walk = (n: ts.Node): void => {
+    if (hit) return;
+    if (ts.isFunctionLike(n) && !ts.isClassStaticBlockDeclaration(n)) return;
+    const site = a.calls.get(n);
+    if ((site !== undefined && site.kind !== 'plain') || (a.iterations.get(n) ?? 'plain') !== 'plain') {
+      hit = true;
+      return;
+    }
+    ts.forEachChild(n, walk);
+  };
+  walk(s);
+  return hit;
 }
 
 /** `using` / `await using` (their disposal is scoped to the body, so they stay inside it). */

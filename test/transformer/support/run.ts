@@ -1,18 +1,18 @@
 /**
  * Differential-testing support: compile a TypeScript program plainly (ts.transpileModule) or through the
- * greenlets transform, write it under /work/main/.tmp-diff/ (inside the package, so the emitted code's
- * `greenlets/...` imports resolve to this project's dist/ by package self-reference), and run it in a
- * child `node`.
+ * greenlets transform, write it under node_modules/.cache/greenlets-diff/ (beside a node_modules/greenlets
+ * link to this package, so the emitted code's `greenlets/...` imports resolve to this project's dist/), and
+ * run it in a child `node`.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import type { GreenletsDiagnostic, TransformOptions, TransformResult } from '../../../src/transformer/api.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const TMP_ROOT = join(ROOT, '.tmp-diff');
+export const TMP_ROOT = join(ROOT, 'node_modules/.cache/greenlets-diff');
 
 /** Plain compilation: what the program means without greenlets. */
 export function compilePlain(code: string, fileName: string): string {
@@ -64,9 +64,9 @@ export async function compileGreen(code: string, fileName: string, options: Tran
 }
 
 /**
- * The emitted code imports the runtime from 'greenlets/emitted' by default. Files under .tmp-diff/ resolve
- * `greenlets/...` to this package by self-reference, which needs the subpath in package.json "exports"; until
- * it is there, point the import at the built module by absolute URL.
+ * The emitted code imports the runtime from 'greenlets/emitted' by default. Files under TMP_ROOT resolve
+ * `greenlets/...` to this package through the link makeTmpDir puts there, which needs the subpath in
+ * package.json "exports"; until it is there, point the import at the built module by absolute URL.
  */
 export function runtimeModuleForTests(): string | undefined {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> };
@@ -94,10 +94,20 @@ export function ensureRuntimeBuilt(): void {
   built = true;
 }
 
-/** A fresh directory under .tmp-diff/ for one test file's outputs. */
+/** A fresh directory under TMP_ROOT for one test file's outputs. */
 export function makeTmpDir(label: string): string {
   const dir = join(TMP_ROOT, `${label}-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(dir, { recursive: true });
+  const link = join(TMP_ROOT, 'node_modules', 'greenlets');
+  if (!existsSync(link)) {
+    mkdirSync(dirname(link), { recursive: true });
+    try {
+      symlinkSync(ROOT, link, 'dir');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  writeFileSync(join(TMP_ROOT, 'package.json'), '{ "type": "module" }\n');
   return dir;
 }
 
@@ -120,14 +130,14 @@ export interface RunResult {
   exit: number | string;
 }
 
-/** Run `node file` with a bounded time. At most `MAX_PARALLEL` children at once. */
-export function runNode(file: string, timeoutMs = 15000): Promise<RunResult> {
+/** Run `node [nodeArgs] file` with a bounded time. At most `MAX_PARALLEL` children at once. */
+export function runNode(file: string, timeoutMs = 15000, nodeArgs: string[] = []): Promise<RunResult> {
   return limit(
     () =>
       new Promise<RunResult>((resolvePromise) => {
         execFile(
           process.execPath,
-          [file],
+          [...nodeArgs, file],
           { cwd: dirname(file), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
           (err, stdout, stderr) => {
             let exit: number | string = 0;
