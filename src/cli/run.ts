@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { installLoader } from '../integrations/loader-main.js';
+import { traceCheck } from '../integrations/trace.js';
 import type { GreenletsOptions } from '../integrations/options.js';
 import { parseArgs, UsageError } from './args.js';
 import { runHelp } from './help.js';
@@ -46,14 +47,15 @@ export async function runCommand(argv: string[]): Promise<number | undefined> {
   if (level !== undefined) options.diagnostics = level;
   if (args.flags.has('no-cache')) options.cache = false;
 
-  let check: (entry: string) => Promise<import('../transformer/api.js').GreenletsDiagnostic[]>;
+  let check: Awaited<ReturnType<typeof installLoader>>;
   try {
     check = await installLoader(options);
   } catch (e) {
     return optionError(e, 'run');
   }
-  const diagnostics = await check(entry);
-  const counts = printDiagnostics(diagnostics, (s) => process.stderr.write(s));
+  const prepared = await check(entry);
+  traceCheck(prepared);
+  const counts = printDiagnostics(prepared.diagnostics, (s) => process.stderr.write(s));
   if (counts.errors > 0) {
     process.stderr.write(`greenlets run: ${plural(counts.errors, 'error')}; ${file} was not run.\n`);
     return 1;

@@ -8,7 +8,7 @@
 import module from 'node:module';
 import path from 'node:path';
 import { formatDiagnostic } from '../transformer/diagnostics.js';
-import { shouldTransform, type ResolvedOptions } from './options.js';
+import { needsCompile, shouldTransform, type ResolvedOptions } from './options.js';
 import { isPackageSpecifier, resolvePackageFile } from './package-info.js';
 import { findTsconfig, ProjectSession, withInlineMap } from './project-session.js';
 import { isPathSpecifier, resolveTsStyle } from './ts-resolve.js';
@@ -80,7 +80,7 @@ export function installCommonJs(options: ResolvedOptions): CommonJsLoader {
   for (const ext of EXTENSIONS) {
     const original = Module._extensions[ext] ?? Module._extensions['.js']!;
     Module._extensions[ext] = function (m, filename) {
-      if (!shouldTransform(filename, options)) {
+      if (!shouldTransform(filename, options) && !needsCompile(filename, options)) {
         original.call(this, m, filename);
         return;
       }

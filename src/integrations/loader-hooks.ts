@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import type { GreenletsDiagnostic } from '../transformer/api.js';
 import { formatDiagnostic } from '../transformer/diagnostics.js';
-import { resolveOptions, shouldTransform, type GreenletsOptions, type ResolvedOptions } from './options.js';
+import { needsCompile, resolveOptions, shouldTransform, type GreenletsOptions, type ResolvedOptions } from './options.js';
 import { isPackageSpecifier, resolvePackageFile } from './package-info.js';
 import { findTsconfig, ProjectSession, withInlineMap } from './project-session.js';
 import { isPathSpecifier, resolveTsStyle } from './ts-resolve.js';
@@ -29,8 +29,14 @@ export interface LoaderData {
   sourcelessCommonJs?: boolean;
 }
 
-export interface PrepareReply {
+/** What the check before the run found. */
+export interface Prepared {
   diagnostics: GreenletsDiagnostic[];
+  /** How many files were analysed and transformed now; null when the whole project came from the disk cache. */
+  analysed: number | null;
+}
+
+export interface PrepareReply extends Prepared {
   /** The project's CommonJS files as transformed here (when not served from the disk cache). */
   commonjs: Record<string, { code: string; map: string | null }>;
   error?: string;
@@ -48,8 +54,8 @@ export function initialize(data: LoaderData | undefined): void {
   if (port !== undefined) {
     port.on('message', (msg: { entry: string }) => {
       prepare(msg.entry).then(
-        (diagnostics) => port.postMessage({ diagnostics, commonjs: session?.transformed('commonjs') ?? {} } satisfies PrepareReply),
-        (e: Error) => port.postMessage({ diagnostics: [], commonjs: {}, error: e.stack ?? String(e) } satisfies PrepareReply),
+        (p) => port.postMessage({ ...p, commonjs: session?.transformed('commonjs') ?? {} } satisfies PrepareReply),
+        (e: Error) => port.postMessage({ diagnostics: [], analysed: null, commonjs: {}, error: e.stack ?? String(e) } satisfies PrepareReply),
       );
     });
     port.unref();
@@ -66,6 +72,11 @@ function loadTransformerSync(): TransformerApi {
   return tx;
 }
 
+/** Files the loader compiles: the project's own sources (TypeScript ones even when excluded from the rewrite). */
+function handles(file: string): boolean {
+  return shouldTransform(file, options) || needsCompile(file, options);
+}
+
 function sessionFor(file: string): ProjectSession {
   if (session === undefined) {
     const tsconfig = options.transform.tsconfig ?? findTsconfig(path.dirname(file));
@@ -78,13 +89,14 @@ function sessionFor(file: string): ProjectSession {
  * The check before the run: analyse the entry's project (or take the result from the cache) and return every
  * diagnostic of its files, so errors stop the program before any of it runs.
  */
-export async function prepare(entry: string): Promise<GreenletsDiagnostic[]> {
+export async function prepare(entry: string): Promise<Prepared> {
   const file = path.resolve(entry);
-  if (!shouldTransform(file, options)) return [];
+  if (!handles(file)) return { diagnostics: [], analysed: 0 };
   const s = sessionFor(file);
   const cached = s.cachedDiagnostics();
-  if (cached !== null && s.warm(file) !== null) return cached;
-  return s.buildAll(await loadTransformer(), file);
+  if (cached !== null && s.warm(file) !== null) return { diagnostics: cached, analysed: null };
+  const diagnostics = s.buildAll(await loadTransformer(), file);
+  return { diagnostics, analysed: s.transformedCount() };
 }
 
 /** Diagnostics of files first seen after the check (a dynamic import outside the program). */
@@ -160,7 +172,7 @@ function toLoaded(file: string, getTx: () => TransformerApi | undefined): Loaded
 export async function load(url: string, context: LoadContext, next: (u: string, c: LoadContext) => Promise<Loaded>): Promise<Loaded> {
   if (!url.startsWith('file:')) return next(url, context);
   const file = fileURLToPath(url);
-  if (!shouldTransform(file, options)) return next(url, context);
+  if (!handles(file)) return next(url, context);
   const warm = toLoaded(file, () => undefined);
   if (warm !== undefined) return warm;
   await loadTransformer();
@@ -170,6 +182,6 @@ export async function load(url: string, context: LoadContext, next: (u: string, 
 export function loadSync(url: string, context: LoadContext, next: (u: string, c: LoadContext) => Loaded): Loaded {
   if (!url.startsWith('file:')) return next(url, context);
   const file = fileURLToPath(url);
-  if (!shouldTransform(file, options)) return next(url, context);
+  if (!handles(file)) return next(url, context);
   return toLoaded(file, loadTransformerSync)!;
 }

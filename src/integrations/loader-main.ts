@@ -7,8 +7,7 @@
  */
 import module from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
-import type { GreenletsDiagnostic } from '../transformer/api.js';
-import type { LoaderData, PrepareReply } from './loader-hooks.js';
+import type { LoaderData, Prepared, PrepareReply } from './loader-hooks.js';
 import { installCommonJs } from './commonjs-loader.js';
 import { resolveOptions, type GreenletsOptions } from './options.js';
 
@@ -16,10 +15,12 @@ interface SyncHooksApi {
   registerHooks?: (hooks: { resolve?: unknown; load?: unknown }) => unknown;
 }
 
-let installed: ((entry: string) => Promise<GreenletsDiagnostic[]>) | undefined;
+let installed: ((entry: string) => Promise<Prepared>) | undefined;
+
+export type { Prepared };
 
 /** Install the hooks once per process; returns the function that checks an entry before it runs. */
-export async function installLoader(options: GreenletsOptions, base = process.cwd()): Promise<(entry: string) => Promise<GreenletsDiagnostic[]>> {
+export async function installLoader(options: GreenletsOptions, base = process.cwd()): Promise<(entry: string) => Promise<Prepared>> {
   if (installed !== undefined) return installed;
   process.setSourceMapsEnabled(true);
   const registerHooks = (module as unknown as SyncHooksApi).registerHooks;
@@ -35,7 +36,7 @@ export async function installLoader(options: GreenletsOptions, base = process.cw
   const data: LoaderData = { options, base, port: port2, sourcelessCommonJs: true };
   module.register('./loader-hooks.js', { parentURL: import.meta.url, data, transferList: [port2] });
   installed = (entry) =>
-    new Promise<GreenletsDiagnostic[]>((resolve, reject) => {
+    new Promise<Prepared>((resolve, reject) => {
       port1.once('message', (reply: PrepareReply) => {
         port1.unref();
         if (reply.error !== undefined) {
@@ -43,7 +44,7 @@ export async function installLoader(options: GreenletsOptions, base = process.cw
           return;
         }
         cjs.prepared(entry, reply.commonjs);
-        resolve(reply.diagnostics);
+        resolve({ diagnostics: reply.diagnostics, analysed: reply.analysed });
       });
       port1.ref();
       port1.postMessage({ entry });

@@ -195,12 +195,23 @@ export function optionsToEnv(o: GreenletsOptions): Record<string, string> {
 const OWN_DIST = path.join(packageRoot, 'dist').split(path.sep).join('/') + '/';
 const SOURCE_FILE = /\.(?:[cm]?tsx?|[cm]?jsx?)$/;
 
-/** Does the transform handle this file (by name: the project's own TypeScript and JavaScript)? */
-export function shouldTransform(fileName: string, o: ResolvedOptions): boolean {
-  if (!SOURCE_FILE.test(fileName) || /\.d\.[cm]?ts$/.test(fileName)) return false;
+function ownSource(fileName: string, o: ResolvedOptions): string | undefined {
+  if (!SOURCE_FILE.test(fileName) || /\.d\.[cm]?ts$/.test(fileName)) return undefined;
   const abs = path.resolve(o.base, fileName).split(path.sep).join('/');
   // Compiled packages (node_modules) and this package's own runtime are never rewritten.
-  if (abs.includes('/node_modules/') || abs.startsWith(OWN_DIST)) return false;
+  if (abs.includes('/node_modules/') || abs.startsWith(OWN_DIST)) return undefined;
+  return abs;
+}
+
+/** A TypeScript file of the project the loader compiles even when include/exclude keep it out of the rewrite. */
+export function needsCompile(fileName: string, o: ResolvedOptions): boolean {
+  return /\.[cm]?tsx?$/.test(fileName) && ownSource(fileName, o) !== undefined;
+}
+
+/** Does the transform rewrite this file (the project's own TypeScript and JavaScript, within include/exclude)? */
+export function shouldTransform(fileName: string, o: ResolvedOptions): boolean {
+  const abs = ownSource(fileName, o);
+  if (abs === undefined) return false;
   const rel = path.relative(o.base, abs).split(path.sep).join('/');
   const hit = (re: RegExp) => {
     re.lastIndex = 0;

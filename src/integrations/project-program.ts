@@ -44,6 +44,9 @@ export function looseCompilerOptions(tx: TransformerApi, dir: string): ts.Compil
     o.typeRoots = [types.root];
     o.types = ['node'];
   }
+  // Node's globals come from @types/node when there is one; the DOM's declarations (console, fetch, timers)
+  // stand in otherwise. Leaving the DOM out when it is not needed halves the files to parse.
+  o.lib = types !== undefined ? ['lib.esnext.d.ts'] : ['lib.esnext.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'];
   return o;
 }
 
@@ -246,14 +249,17 @@ export class ProjectProgram {
     return o;
   }
 
-  /** Rewrite one file of the program: the analysis decides, ts.transpileModule prints it in `format`. */
-  emitFile(fileName: string, format: ModuleFormat, code?: string): TransformResult {
+  /**
+   * Rewrite one file of the program: the analysis decides, ts.transpileModule prints it in `format`. With
+   * `rewrite` false the file is only compiled (a TypeScript file include/exclude keep out of the transform).
+   */
+  emitFile(fileName: string, format: ModuleFormat, code?: string, rewrite = true): TransformResult {
     const { ts } = this.tx;
     if (code !== undefined) {
       const current = this.sourceFile(fileName);
       if (current === undefined || current.text !== code) this.setOverlay(fileName, code);
     }
-    const fa = this.fileAnalysis(fileName);
+    const fa = rewrite ? this.fileAnalysis(fileName) : undefined;
     const text = code ?? this.sourceFile(fileName)?.text ?? fs.readFileSync(fileName, 'utf8');
     const diagnostics: GreenletsDiagnostic[] = [];
     let seen = false;

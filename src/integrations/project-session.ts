@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { GreenletsDiagnostic } from '../transformer/api.js';
 import { hash, ProjectCache, toolStamp, type CachedFile } from './cache.js';
 import { moduleFormat, type ModuleFormat } from './module-format.js';
-import { shouldTransform, type ResolvedOptions } from './options.js';
+import { needsCompile, shouldTransform, type ResolvedOptions } from './options.js';
 import { ProjectProgram, type ProjectRef } from './project-program.js';
 import type { TransformerApi } from './transformer-api.js';
 
@@ -91,9 +91,10 @@ export class ProjectSession {
     const results = new Map<string, { source: string; result: CachedFile }>();
     const diagnostics: GreenletsDiagnostic[] = [...program.configDiagnostics];
     for (const sf of program.ownFiles()) {
-      if (!shouldTransform(sf.fileName, this.options)) continue;
+      const rewrite = shouldTransform(sf.fileName, this.options);
+      if (!rewrite && !(this.mode === 'loader' && needsCompile(sf.fileName, this.options))) continue;
       const format = this.formatFor(tx, sf.fileName, sf.text);
-      const r = program.emitFile(sf.fileName, format);
+      const r = program.emitFile(sf.fileName, format, undefined, rewrite);
       results.set(sf.fileName, { source: sf.text, result: { ...r, format } });
       diagnostics.push(...r.diagnostics);
     }
@@ -122,10 +123,14 @@ export class ProjectSession {
     const program = this.getProgram(tx);
     const text = code ?? disk ?? '';
     const format = this.formatFor(tx, file, text);
-    const r = program.emitFile(file, format, code);
+    const r = program.emitFile(file, format, code, shouldTransform(file, this.options));
     const result: CachedFile = { ...r, format };
     this.results.set(file, { source: text, result });
     return result;
+  }
+
+  transformedCount(): number {
+    return this.results.size;
   }
 
   /** This process's transformed files of one format. */

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { formatDiagnostic } from '../transformer/diagnostics.js';
 import { installLoader } from './loader-main.js';
+import { traceCheck } from './trace.js';
 import { OptionsError, optionsFromEnv, type GreenletsOptions } from './options.js';
 
 let options: GreenletsOptions = {};
@@ -27,9 +28,10 @@ try {
 }
 const entry = process.argv[1];
 if (entry !== undefined && fs.existsSync(entry)) {
-  const diagnostics = await check(entry);
+  const prepared = await check(entry);
+  traceCheck(prepared);
   let errors = 0;
-  for (const d of diagnostics) {
+  for (const d of prepared.diagnostics) {
     process.stderr.write(formatDiagnostic(d) + '\n');
     if (d.category === 'error') errors++;
   }
