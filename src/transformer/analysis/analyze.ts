@@ -1,7 +1,7 @@
 /**
  * analyzeProgram: the whole-program analysis (design.md §2). collect.ts walks the program's own files and builds
  * the flow graph of function values; solve.ts runs the greenness fixed point and classifies calls; this file
- * assembles the per-file answers (types.ts, the contract with the emitter) and `explain`.
+ * assembles the per-file answers (types.ts, the contract with the emitter); explain.ts says why.
  */
 import ts from 'typescript';
 import type { TransformOptions } from '../api.js';
@@ -9,8 +9,9 @@ import type { FileAnalysis, FunctionLike, ProgramAnalysis } from './types.js';
 import { Collector } from './collect.js';
 import { Solver } from './solve.js';
 import type { Container } from './model.js';
-import { containerName, location, valueName } from './names.js';
+import { Explainer } from './explain.js';
 import { forceGreenAnalysis } from './force-green.js';
+import { acceptsGreen } from './tags.js';
 
 export type AnalysisOptions = Pick<TransformOptions, 'patch' | 'forceGreen'>;
 
@@ -21,31 +22,88 @@ export function ownSourceFiles(program: ts.Program): ts.SourceFile[] {
     .filter((sf) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf) && !sf.fileName.includes('/node_modules/'));
 }
 
-export function analyzeProgram(program: ts.Program, options: AnalysisOptions = {}): ProgramAnalysis {
-  const own = ownSourceFiles(program);
-  if (options.forceGreen) return forcedProgram(program);
-  const checker = program.getTypeChecker();
-  const col = new Collector(program, checker, new Set(own), { patch: options.patch });
-  col.collect();
-  const solver = new Solver(col, options.patch);
-  solver.solve();
-  return new WholeProgramAnalysis(program, col, solver);
+/** Counts and timings of one analysis, for benchmarks and `--explain` summaries. */
+export interface AnalysisStats {
+  files: number;
+  functions: number;
+  green: number;
+  sites: number;
+  flowNodes: number;
+  flowFacts: number;
+  collectMs: number;
+  solveMs: number;
 }
 
-class WholeProgramAnalysis implements ProgramAnalysis {
+export interface WholeProgram extends ProgramAnalysis {
+  stats: AnalysisStats;
+}
+
+export function analyzeProgram(program: ts.Program, options: AnalysisOptions = {}): WholeProgram {
+  const own = ownSourceFiles(program);
+  if (options.forceGreen) return forcedProgram(program, own.length);
+  const t0 = performance.now();
+  const checker = program.getTypeChecker();
+  const runtimeDirs = new Map<string, boolean>();
+  const isRuntimeDir = (dir: string): boolean => {
+    let r = runtimeDirs.get(dir);
+    if (r === undefined) {
+      r = false;
+      for (const f of ['convention.ts', 'convention.d.ts']) {
+        const sf = program.getSourceFile(`${dir}/${f}`);
+        if (sf && sf.text.includes('@blockingIterable')) r = true;
+      }
+      runtimeDirs.set(dir, r);
+    }
+    return r;
+  };
+  const col = new Collector(program, checker, new Set(own), {
+    patch: options.patch,
+    acceptsGreen: (decl) => acceptsGreen(decl, isRuntimeDir),
+  });
+  col.collect();
+  const t1 = performance.now();
+  const solver = new Solver(col, options.patch);
+  solver.solve();
+  const t2 = performance.now();
+  return new WholeProgramAnalysis(program, col, solver, own.length, t1 - t0, t2 - t1);
+}
+
+/** Containers counted as functions for greenFraction: the function-likes (not top levels, fields, defaults). */
+function isFunctionContainer(c: Container): boolean {
+  return c.kind !== 'top' && c.kind !== 'script' && c.kind !== 'field' && c.kind !== 'static' && c.kind !== 'default';
+}
+
+class WholeProgramAnalysis implements WholeProgram {
   private files = new Map<ts.SourceFile, FileAnalysis>();
   private byFile = new Map<ts.SourceFile, Container[]>();
+  private explainer: Explainer;
+  readonly stats: AnalysisStats;
 
   constructor(
     readonly program: ts.Program,
     private col: Collector,
     private solver: Solver,
+    files: number,
+    collectMs: number,
+    solveMs: number,
   ) {
     for (const c of col.containers) {
       let list = this.byFile.get(c.sourceFile);
       if (!list) this.byFile.set(c.sourceFile, (list = []));
       list.push(c);
     }
+    this.explainer = new Explainer(col, program.getCurrentDirectory());
+    const fns = col.containers.filter(isFunctionContainer);
+    this.stats = {
+      files,
+      functions: fns.length,
+      green: fns.filter((c) => c.kind === 'fn' && c.blocks).length,
+      sites: col.sites.length,
+      flowNodes: col.flow.size,
+      flowFacts: col.flow.facts(),
+      collectMs,
+      solveMs,
+    };
   }
 
   file(sourceFile: ts.SourceFile): FileAnalysis {
@@ -61,6 +119,7 @@ class WholeProgramAnalysis implements ProgramAnalysis {
       calls: new Map(),
       iterations: new Map(),
       spawnAdapted: this.solver.spawnAdapted.get(sf) ?? new Set(),
+      bindCalls: this.solver.greenBinds.get(sf) ?? new Set(),
       topLevelBlocks: false,
       diagnostics: [...(this.solver.diagnostics.get(sf) ?? [])],
     };
@@ -82,67 +141,23 @@ class WholeProgramAnalysis implements ProgramAnalysis {
   }
 
   explain(fn: FunctionLike): string[] {
-    const out: string[] = [];
-    let c = this.col.containerOf.get(fn);
-    const seen = new Set<Container>();
-    while (c && !seen.has(c)) {
-      seen.add(c);
-      const name = containerName(c);
-      const r = c.reason;
-      if (!c.blocks || !r) {
-        out.push(`${name} is not green`);
-        break;
-      }
-      if (r.kind === 'tagged') {
-        out.push(`${name} is declared @blocking (a root)`);
-        break;
-      }
-      if (r.kind === 'iteration') {
-        out.push(`${name} iterates a blocking iterable at ${location(r.iteration.node)}`);
-        break;
-      }
-      const at = location(r.site.node);
-      if (r.target < 0) {
-        out.push(`${name} collects a blocking iterable at ${at}`);
-        break;
-      }
-      const target = this.col.values[r.target]!;
-      const tname = valueName(target);
-      if (r.kind === 'callback') {
-        out.push(`${name} passes the green function ${tname} to ${r.site.builtin?.name ?? 'a built-in'} at ${at}`);
-      } else if (target.kind === 'root') {
-        out.push(`${name} calls ${tname} at ${at}`);
-        out.push(`${tname} is a blocking primitive (@blocking, declared at ${location(target.decl)})`);
-        break;
-      } else {
-        const how = r.site.static ? '' : ` (an indirect call: ${tname} is one of the values that may be called there)`;
-        out.push(`${name} calls ${tname} at ${at}${how}`);
-      }
-      c = target.kind === 'fn' ? target.container : undefined;
-    }
-    return out;
+    return this.explainer.explain(fn);
   }
 
   greenFraction(): number {
-    let all = 0;
-    let green = 0;
-    for (const c of this.col.containers) {
-      if (c.kind === 'top' || c.kind === 'script' || c.kind === 'field' || c.kind === 'static' || c.kind === 'default') continue;
-      all++;
-      if (c.kind === 'fn' && c.blocks) green++;
-    }
-    return all === 0 ? 0 : green / all;
+    return this.stats.functions === 0 ? 0 : this.stats.green / this.stats.functions;
   }
 }
 
 /** forceGreen: the emitter's syntax-only analysis (force-green.ts) for every file, cached. */
-function forcedProgram(program: ts.Program): ProgramAnalysis {
-  const files = new Map<ts.SourceFile, FileAnalysis>();
+function forcedProgram(program: ts.Program, files: number): WholeProgram {
+  const cache = new Map<ts.SourceFile, FileAnalysis>();
   return {
     program,
+    stats: { files, functions: 0, green: 0, sites: 0, flowNodes: 0, flowFacts: 0, collectMs: 0, solveMs: 0 },
     file(sf) {
-      let fa = files.get(sf);
-      if (fa === undefined) files.set(sf, (fa = forceGreenAnalysis(sf)));
+      let fa = cache.get(sf);
+      if (fa === undefined) cache.set(sf, (fa = forceGreenAnalysis(sf)));
       return fa;
     },
     explain: () => ['forceGreen: every function that can be green is green'],

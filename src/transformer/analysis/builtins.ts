@@ -12,6 +12,7 @@ const TYPED_ARRAYS = [
 ];
 const ARRAYS = new Set(['Array', 'ReadonlyArray', ...TYPED_ARRAYS]);
 const COLLECTIONS = new Set(['Map', 'ReadonlyMap', 'Set', 'ReadonlySet', 'WeakMap', 'WeakSet']);
+const ITERATORS = new Set(['Iterator', 'IterableIterator', 'IteratorObject', 'ArrayIterator', 'MapIterator', 'SetIterator', 'Generator']);
 
 /** Array methods whose callback gets (element, index, array); reduce/reduceRight get (acc, element, ...). */
 const ARRAY_CALLBACK_METHODS = new Set([
@@ -53,7 +54,7 @@ export function higherOrderBuiltin(iface: string, method: string): BuiltinCall |
 
 /** Is this a method of a built-in container (its arguments may become elements, its result may be one)? */
 export function isContainerInterface(iface: string): boolean {
-  return ARRAYS.has(iface) || COLLECTIONS.has(iface) || iface === 'ArrayConstructor' || iface === 'IterableIterator';
+  return ARRAYS.has(iface) || COLLECTIONS.has(iface) || ITERATORS.has(iface) || iface === 'ArrayConstructor';
 }
 
 /** Arguments of a container method that become elements (`push(x)`, `set(k, x)`, `add(x)`); -1: none. */
@@ -68,6 +69,11 @@ export function elementArgsFrom(iface: string, method: string): number {
   if (method === 'add') return 0;
   if (iface === 'ArrayConstructor' && method === 'of') return 0;
   return -1;
+}
+
+/** `Object.values(o)` / `Object.entries(o)`: the result's elements are o's properties. */
+export function objectValuesMethod(iface: string, method: string): boolean {
+  return iface === 'ObjectConstructor' && (method === 'values' || method === 'entries');
 }
 
 /** `f.call(this, ...)`, `f.apply(this, args)`, `f.bind(this, ...)`. */

@@ -32,6 +32,20 @@ export const analysisCodes = {
       'green function {fn} is passed to {callee}, whose parameter is untyped: it is adapted to spawn a new greenlet per call. ' +
       'If {callee} uses the callback\'s result, pass a function that does not block instead.',
   },
+  GL1004: {
+    category: 'info',
+    template:
+      'green function {fn} is passed to {callee}, which awaits what its callback returns: each call runs it in a new ' +
+      'greenlet and returns that Greenlet, a thenable that settles with its result.',
+  },
+  GL1005: {
+    category: 'error',
+    template:
+      'green function {fn} is passed as the executor of {callee}; the executor runs inside the Promise constructor, ' +
+      'which cannot wait for it, and an error it throws after blocking would be lost. Fix: a Greenlet is a thenable, ' +
+      'so use `spawn(() => ...)` where a promise is wanted, or create the promise with a plain executor and settle it ' +
+      'from green code.',
+  },
   GL1010: {
     category: 'error',
     template:
@@ -54,7 +68,8 @@ export const analysisCodes = {
     category: 'error',
     template:
       'the initialiser of field {name} would block: it calls {target} ({where}); field initialisers run in the ' +
-      'constructor and cannot suspend. Fix: assign the field from a green method or a green static factory.',
+      'constructor (static ones when the class is defined) and cannot suspend. Fix: assign the field from a green ' +
+      'method or a green static factory.',
   },
   GL1014: {
     category: 'error',

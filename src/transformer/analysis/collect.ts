@@ -1,8 +1,8 @@
 /**
  * One walk over the program's own source files: records every container (function-like, field initialiser,
  * static block, module top level), every call site and iteration in it, and builds the flow graph of function
- * values (flow.ts). The checker is used only where a name must be resolved (callees, identifiers whose value
- * may be a function) — no full type check of the program.
+ * values (flow.ts). The checker resolves names (callees, identifiers whose value may be a function); types are
+ * asked lazily, only for places a function value actually reaches (typing.ts) — no full type check.
  */
 import ts from 'typescript';
 import type { PatchOptions } from '../api.js';
@@ -10,6 +10,8 @@ import type { FunctionLike } from './types.js';
 import type { Container, ContainerKind, Iteration, Site, Value } from './model.js';
 import { FlowGraph } from './flow.js';
 import { BlockingIterables } from './iterables.js';
+import { Hierarchy } from './hierarchy.js';
+import { Typing } from './typing.js';
 import { hasJSDocTag, isAbstractDeclaration, resolveAlias, symbolHasTag } from './tags.js';
 import {
   declaringInterface,
@@ -17,6 +19,7 @@ import {
   functionMethod,
   higherOrderBuiltin,
   isContainerInterface,
+  objectValuesMethod,
   threadBlocker,
 } from './builtins.js';
 
@@ -51,8 +54,21 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
 }
 
+function isFunctionExpr(e: ts.Expression | undefined): e is ts.ArrowFunction | ts.FunctionExpression {
+  if (!e) return false;
+  const s = skipOuter(e);
+  return ts.isArrowFunction(s) || ts.isFunctionExpression(s);
+}
+
+function baseClassExpression(cls: ts.ClassLikeDeclaration | undefined): ts.Expression | undefined {
+  const h = cls?.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword);
+  return h?.types[0]?.expression;
+}
+
 export interface CollectOptions {
   patch?: boolean | PatchOptions;
+  /** Decides whether an untransformed declaration knows the green calling convention (tags.ts acceptsGreen). */
+  acceptsGreen?: (decl: ts.Declaration) => boolean;
 }
 
 export class Collector {
@@ -65,20 +81,35 @@ export class Collector {
   readonly containerOf = new Map<ts.Node, Container>();
   /** Containers that are roots themselves (an own declaration tagged @blocking). */
   readonly rootContainers: Container[] = [];
+  /** `f.bind(...)` sites anywhere (the emitter keeps the green form of what they bind). */
+  readonly bindSites: Site[] = [];
+  /** Bound values made from each value (green exactly when it is). */
+  readonly boundOf = new Map<number, number[]>();
   readonly iterables: BlockingIterables;
+  readonly typing: Typing;
+  /** The one element field of arrays, Maps, Sets, queues and the arguments of spreads and rest parameters. */
   readonly elem: number;
-  /** Spread argument position per site (first spread index), for parameter binding. */
-  private spreadFrom = new Map<Site, number>();
+  /** Every property (computed reads `handlers[name]` and Object.values may get any of them). */
+  readonly anyProp: number;
+  /** Properties written under a computed name (`registry[name] = fn`): any named read may get them. */
+  readonly dynProp: number;
   private fnValues = new Map<ts.Node, number>();
   private rootValues = new Map<ts.Symbol, number>();
+  private boundValues = new Map<string, number>();
   private constNodes = new Map<number, number>();
   private varNodes = new Map<ts.Symbol | ts.Node, number>();
   private propNodes = new Map<string, number>();
   private retNodes = new Map<ts.Node, number>();
   private callResults = new Map<ts.Node, number>();
   private rootCache = new Map<ts.Symbol, boolean>();
-  private classes: Array<ts.ClassLikeDeclaration> = [];
-  private overrides: Map<ts.Symbol, number[]> | undefined;
+  private classes: ts.ClassLikeDeclaration[] = [];
+  private hierarchy: Hierarchy;
+  /** Property names assigned somewhere (`this.m = …`): a class-hierarchy call of `m` may find another value. */
+  private assignedProps = new Set<string>();
+  /** Variables and parameters assigned after their declaration. */
+  private assignedSymbols = new Set<ts.Symbol>();
+  /** Method calls waiting for the class hierarchy (every class must have been seen first). */
+  private pendingHierarchy: Array<{ site: Site; decls: ts.MethodDeclaration[]; name: string }> = [];
 
   constructor(
     readonly program: ts.Program,
@@ -87,7 +118,11 @@ export class Collector {
     readonly options: CollectOptions,
   ) {
     this.iterables = new BlockingIterables(checker);
+    this.typing = new Typing(checker, this.values);
+    this.hierarchy = new Hierarchy(checker);
     this.elem = this.flow.newNode();
+    this.anyProp = this.flow.newNode();
+    this.dynProp = this.flow.newNode();
   }
 
   collect(): void {
@@ -132,6 +167,20 @@ export class Collector {
     return v;
   }
 
+  private boundValue(call: ts.CallExpression, target: number, boundArgs: number[]): number {
+    const key = `${call.pos}:${call.getSourceFile().fileName}:${target}`;
+    let v = this.boundValues.get(key);
+    if (v === undefined) {
+      v = this.values.length;
+      this.values.push({ kind: 'bound', target, call, boundArgs });
+      this.boundValues.set(key, v);
+      let list = this.boundOf.get(target);
+      if (!list) this.boundOf.set(target, (list = []));
+      list.push(v);
+    }
+    return v;
+  }
+
   private constNode(value: number): number {
     let n = this.constNodes.get(value);
     if (n === undefined) {
@@ -142,27 +191,44 @@ export class Collector {
     return n;
   }
 
+  /** A typed place: only function values its type accepts get in. */
+  private typedNode(typeOf: () => ts.Type | undefined): number {
+    return this.flow.newNode(this.typing.placeFilter(typeOf));
+  }
+
   private varNode(key: ts.Symbol | ts.Node): number {
     let n = this.varNodes.get(key);
-    if (n === undefined) this.varNodes.set(key, (n = this.flow.newNode()));
+    if (n === undefined) {
+      n = (key as ts.Symbol).flags !== undefined && (key as ts.Node).kind === undefined
+        ? this.typedNode(() => this.checker.getTypeOfSymbol(key as ts.Symbol))
+        : this.flow.newNode();
+      this.varNodes.set(key, n);
+    }
     return n;
   }
 
   private propNode(name: string): number {
     let n = this.propNodes.get(name);
-    if (n === undefined) this.propNodes.set(name, (n = this.flow.newNode()));
+    if (n === undefined) {
+      this.propNodes.set(name, (n = this.flow.newNode()));
+      this.flow.addEdge(n, this.anyProp);
+      this.flow.addEdge(this.dynProp, n);
+    }
     return n;
   }
 
-  retNode(fn: ts.Node): number {
+  retNode(fn: FunctionLike): number {
     let n = this.retNodes.get(fn);
-    if (n === undefined) this.retNodes.set(fn, (n = this.flow.newNode()));
+    if (n === undefined) {
+      n = this.typedNode(() => this.checker.getSignatureFromDeclaration(fn)?.getReturnType());
+      this.retNodes.set(fn, n);
+    }
     return n;
   }
 
   private callResult(call: ts.Node): number {
     let n = this.callResults.get(call);
-    if (n === undefined) this.callResults.set(call, (n = this.flow.newNode()));
+    if (n === undefined) this.callResults.set(call, (n = this.typedNode(() => this.typing.typeAt(call))));
     return n;
   }
 
@@ -181,6 +247,16 @@ export class Collector {
 
   private declSymbol(decl: ts.NamedDeclaration): ts.Symbol | undefined {
     return decl.name ? this.checker.getSymbolAtLocation(decl.name) : undefined;
+  }
+
+  /** Where `obj[k]` reads or writes: arrays and strings have elements, other objects have properties. */
+  private receiverKind(receiver: ts.Expression): 'elements' | 'properties' | 'unknown' {
+    const t = this.checker.getNonNullableType(this.typing.typeAt(receiver));
+    if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'unknown';
+    if (t.flags & ts.TypeFlags.StringLike || this.checker.isArrayLikeType(t)) return 'elements';
+    const name = t.getSymbol()?.name;
+    if (name !== undefined && /^(Readonly)?(Map|Set)$|Array$/.test(name)) return 'elements';
+    return 'properties';
   }
 
   /** The flow node holding the function values `e` may evaluate to, or -1 (it never holds one we track). */
@@ -209,7 +285,8 @@ export class Collector {
           if (sym && this.isRoot(sym)) return this.constNode(this.rootValue(sym));
           return this.propNode(arg.text);
         }
-        return this.elem;
+        const kind = this.receiverKind(ea.expression);
+        return kind === 'elements' ? this.elem : kind === 'properties' ? this.anyProp : this.merge(this.elem, this.anyProp);
       }
       case ts.SyntaxKind.CallExpression:
         return this.callResult(e);
@@ -249,6 +326,32 @@ export class Collector {
     return this.varNode(sym);
   }
 
+  /**
+   * If `expr` is a parameter of the function `c` itself, used as it came in (not reassigned, no default value),
+   * its argument position; else undefined. Calls through such a parameter make `c` green only for the callers
+   * that pass a green function there.
+   */
+  paramPosition(expr: ts.Expression | undefined, c: Container): number | undefined {
+    if (expr === undefined || c.kind === 'top' || c.value < 0) return undefined;
+    const e = skipOuter(expr);
+    if (!ts.isIdentifier(e)) return undefined;
+    const sym = this.checker.getSymbolAtLocation(e);
+    const d = sym?.valueDeclaration;
+    if (!sym || !d || !ts.isParameter(d) || d.parent !== c.node || d.initializer || d.dotDotDotToken) return undefined;
+    if (this.assignedSymbols.has(sym)) return undefined;
+    const params = (c.node as FunctionLike).parameters;
+    const offset = params[0] && ts.isIdentifier(params[0].name) && params[0].name.text === 'this' ? 1 : 0;
+    return params.indexOf(d) - offset;
+  }
+
+  /** The flow node of the parameter of `fn` at argument position `pos` (skipping a `this` parameter), or -1. */
+  paramNodeAt(fn: FunctionLike, pos: number): number {
+    const params = fn.parameters;
+    const offset = params[0] && ts.isIdentifier(params[0].name) && params[0].name.text === 'this' ? 1 : 0;
+    const p = params[pos + offset];
+    return p && !p.dotDotDotToken ? this.paramNode(p) : -1;
+  }
+
   private paramNode(p: ts.ParameterDeclaration): number {
     if (!ts.isIdentifier(p.name)) return -1;
     const sym = this.declSymbol(p);
@@ -260,12 +363,23 @@ export class Collector {
     const t = skipOuter(target);
     if (ts.isIdentifier(t)) {
       const sym = this.symbolAt(t);
-      if (sym) this.flow.addEdge(src, this.varNode(sym));
+      if (sym) {
+        this.assignedSymbols.add(sym);
+        this.flow.addEdge(src, this.varNode(sym));
+      }
     } else if (ts.isPropertyAccessExpression(t)) {
+      this.assignedProps.add(t.name.text);
       this.flow.addEdge(src, this.propNode(t.name.text));
     } else if (ts.isElementAccessExpression(t)) {
       const a = t.argumentExpression;
-      this.flow.addEdge(src, ts.isStringLiteralLike(a) ? this.propNode(a.text) : this.elem);
+      if (ts.isStringLiteralLike(a)) {
+        this.assignedProps.add(a.text);
+        this.flow.addEdge(src, this.propNode(a.text));
+      } else if (src >= 0) {
+        const kind = this.receiverKind(t.expression);
+        if (kind !== 'properties') this.flow.addEdge(src, this.elem);
+        if (kind !== 'elements') this.flow.addEdge(src, this.dynProp);
+      }
     } else if (ts.isObjectLiteralExpression(t)) {
       for (const p of t.properties) {
         if (ts.isPropertyAssignment(p)) {
@@ -288,6 +402,7 @@ export class Collector {
   /** A binding pattern receiving `src` (object patterns read fields by name: field-based). */
   private bindName(name: ts.BindingName, src: number): void {
     if (ts.isIdentifier(name)) {
+      if (src < 0) return;
       const sym = this.checker.getSymbolAtLocation(name);
       if (sym) this.flow.addEdge(src, this.varNode(sym));
       return;
@@ -311,7 +426,7 @@ export class Collector {
   // ---- the walk ----------------------------------------------------------------------------------------
 
   private newContainer(kind: ContainerKind, node: Container['node'], sf: ts.SourceFile, value: number): Container {
-    const c: Container = { kind, node, sourceFile: sf, value, sites: [], iterations: [], blocks: false };
+    const c: Container = { kind, node, sourceFile: sf, value, sites: [], iterations: [], blocks: false, always: false };
     this.containers.push(c);
     return c;
   }
@@ -331,6 +446,10 @@ export class Collector {
       case ts.SyntaxKind.ClassExpression:
         this.classes.push(node as ts.ClassLikeDeclaration);
         break;
+      case ts.SyntaxKind.InterfaceDeclaration:
+      case ts.SyntaxKind.TypeAliasDeclaration:
+      case ts.SyntaxKind.ImportDeclaration:
+        return; // nothing runs
       case ts.SyntaxKind.PropertyDeclaration: {
         const p = node as ts.PropertyDeclaration;
         if (!p.initializer) break;
@@ -363,9 +482,13 @@ export class Collector {
             this.bindName(d.name, this.elem);
             if (ts.isArrayBindingPattern(d.name)) this.addIteration(d.name, undefined, c);
           }
-        } else {
-          this.assignTo(f.initializer, this.elem);
+          // The declarations have no initialiser: walk only what may run in them (default values).
+          this.visit(f.expression, c);
+          for (const d of f.initializer.declarations) this.visitBindingDefaults(d.name, c);
+          this.visit(f.statement, c);
+          return;
         }
+        this.assignTo(f.initializer, this.elem);
         break;
       }
       case ts.SyntaxKind.SpreadElement: {
@@ -383,6 +506,7 @@ export class Collector {
           if (ts.isPropertyAssignment(p)) {
             const n = propName(p.name);
             if (n !== undefined) this.flow.addEdge(this.valueNode(p.initializer), this.propNode(n));
+            else if (ts.isComputedPropertyName(p.name)) this.flow.addEdge(this.valueNode(p.initializer), this.dynProp);
           } else if (ts.isShorthandPropertyAssignment(p)) {
             const sym = resolveAlias(this.checker, this.checker.getShorthandAssignmentValueSymbol(p));
             if (sym) {
@@ -410,7 +534,7 @@ export class Collector {
       }
       case ts.SyntaxKind.ReturnStatement: {
         const r = node as ts.ReturnStatement;
-        if (r.expression && c.value >= 0) this.flow.addEdge(this.valueNode(r.expression), this.retNode(c.node));
+        if (r.expression && c.value >= 0) this.flow.addEdge(this.valueNode(r.expression), this.retNode(c.node as FunctionLike));
         break;
       }
       case ts.SyntaxKind.ExportAssignment:
@@ -431,6 +555,16 @@ export class Collector {
         break;
     }
     ts.forEachChild(node, (ch) => this.visit(ch, c));
+  }
+
+  private visitBindingDefaults(name: ts.BindingName, c: Container): void {
+    if (ts.isIdentifier(name)) return;
+    for (const el of name.elements) {
+      if (ts.isOmittedExpression(el)) continue;
+      if (el.propertyName && ts.isComputedPropertyName(el.propertyName)) this.visit(el.propertyName, c);
+      if (el.initializer) this.visit(el.initializer, c);
+      this.visitBindingDefaults(el.name, c);
+    }
   }
 
   private visitTargetParts(target: ts.Expression, c: Container): void {
@@ -497,7 +631,7 @@ export class Collector {
         const dc = this.newContainer('default', ch, c.sourceFile, -1);
         this.containerOf.set(ch, dc);
         this.visit(ch, dc);
-      } else this.visit(ch, c);
+      } else if (!ts.isTypeNode(ch) && !ts.isTypeParameterDeclaration(ch)) this.visit(ch, c);
     });
   }
 
@@ -514,10 +648,14 @@ export class Collector {
     this.iterations.push(it);
   }
 
-  /** How a call to a root is emitted: through [GREEN] when it is one fixed green value, else tested at run time. */
+  /**
+   * How a call to a root is emitted: through [GREEN] when it is one fixed green value, else tested at run
+   * time — interface members and abstract methods (any implementation may be plain), methods (a subclass
+   * compiled elsewhere may override one with a plain method), and roots returning a blocking iterable (iwait
+   * may be an ordinary function: the iteration is what blocks).
+   */
   private rootCallKind(sym: ts.Symbol): 'green' | 'dynamic' {
-    if (sym.declarations?.some(isAbstractDeclaration)) return 'dynamic';
-    // A root that returns a blocking iterable (iwait) may be an ordinary function: the iteration is what blocks.
+    if (sym.declarations?.some((d) => isAbstractDeclaration(d) || ts.isMethodDeclaration(d))) return 'dynamic';
     for (const sig of this.checker.getTypeOfSymbol(sym).getCallSignatures()) {
       if (this.iterables.kindOf(sig.getReturnType()) !== 'plain') return 'dynamic';
     }
@@ -525,15 +663,14 @@ export class Collector {
   }
 
   private newSite(node: Site['node'], c: Container, args: readonly ts.Expression[]): Site {
-    const site: Site = { node, container: c, callee: -1, args: [], static: false, hot: false };
-    let spread = -1;
+    const site: Site = { node, container: c, callee: -1, args: [], result: -1, static: false, hot: false };
     args.forEach((a, i) => {
       if (ts.isSpreadElement(a)) {
-        if (spread < 0) spread = i;
+        site.spreadFrom ??= i;
         site.args.push(this.elem);
       } else site.args.push(this.valueNode(a));
     });
-    if (spread >= 0) this.spreadFrom.set(site, spread);
+    if (node.kind !== ts.SyntaxKind.NewExpression) site.result = this.callResult(node);
     return site;
   }
 
@@ -557,8 +694,12 @@ export class Collector {
       : ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression) ? expr.argumentExpression
       : undefined;
     const sym = nameNode ? this.symbolAt(nameNode) : undefined;
+    site.calleeExpr = expr;
     if (sym && this.isRoot(sym)) {
       site.root = { kind: this.rootCallKind(sym), symbol: sym };
+      // Roots are the runtime's primitives: queues and channels hand back what was put in.
+      for (const a of site.args) this.flow.addEdge(a, this.elem);
+      this.flow.addEdge(this.elem, site.result);
       this.pushSite(site);
       return;
     }
@@ -571,35 +712,39 @@ export class Collector {
     const receiver = ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr) ? skipOuter(expr.expression) : undefined;
     if (receiver?.kind === ts.SyntaxKind.SuperKeyword && sym?.valueDeclaration && isFunctionLikeNode(sym.valueDeclaration)) {
       // super.m(): statically bound to the base class's method.
-      site.fixed = [this.fnValue(sym.valueDeclaration)];
+      site.fixed = sym.valueDeclaration.body ? [this.fnValue(sym.valueDeclaration)] : [];
       site.static = true;
     } else if (receiver && decls.length > 0 && decls.every((d) => ts.isMethodDeclaration(d) && ts.isClassLike(d.parent))) {
-      // A class method: the method and every override in a subclass (the hierarchy bounds it better than the
-      // field-based `m` property, which merges every class's `m`). Resolved after the walk.
+      // A class method: the method and every override in a subclass. Resolved after the walk.
       site.fixed = [];
       site.static = true;
-      this.pendingHierarchy.push({ site, decls: decls as ts.MethodDeclaration[] });
+      this.pendingHierarchy.push({ site, decls: decls as ts.MethodDeclaration[], name: sym!.name });
       this.pushSite(site);
       return;
     } else {
       site.callee = this.valueNode(expr);
-      site.calleeExpr = expr;
-      site.static = ts.isIdentifier(expr) && sym !== undefined && this.isFixedFunction(sym);
+      site.static = sym !== undefined && this.isFixedFunction(sym) && (ts.isIdentifier(expr) || this.isNamespaceMember(expr));
     }
     if (site.fixed) for (const t of site.fixed) this.bindTarget(site, t);
     else this.flow.onValue(site.callee, (t) => this.bindTarget(site, t));
     this.pushSite(site);
   }
 
-  /** A name that always holds one function: a function declaration, or a const initialised with a function. */
+  /** `ns.f` where `ns` is a namespace import: `f` itself. */
+  private isNamespaceMember(expr: ts.Expression): boolean {
+    if (!ts.isPropertyAccessExpression(expr) || !ts.isIdentifier(expr.expression)) return false;
+    const s = this.symbolAt(expr.expression);
+    return s !== undefined && (s.flags & ts.SymbolFlags.ValueModule) !== 0;
+  }
+
+  /** A name that always holds one function: a function declaration, a const initialised with a function, or a
+   * default export of a function expression. */
   private isFixedFunction(sym: ts.Symbol): boolean {
-    const d = sym.valueDeclaration;
+    const d = sym.valueDeclaration ?? sym.declarations?.[0];
     if (!d) return false;
     if (ts.isFunctionDeclaration(d)) return true;
-    if (ts.isVariableDeclaration(d) && d.initializer && ts.getCombinedNodeFlags(d) & ts.NodeFlags.Const) {
-      const init = skipOuter(d.initializer);
-      return ts.isArrowFunction(init) || ts.isFunctionExpression(init);
-    }
+    if (ts.isVariableDeclaration(d) && ts.getCombinedNodeFlags(d) & ts.NodeFlags.Const) return isFunctionExpr(d.initializer);
+    if (ts.isExportAssignment(d)) return isFunctionExpr(d.expression);
     return false;
   }
 
@@ -608,36 +753,63 @@ export class Collector {
     const iface = declaringInterface(decl);
     const name = sym.name;
     const receiver = ts.isPropertyAccessExpression(expr) ? expr.expression : undefined;
+    if (this.options.acceptsGreen?.(decl)) {
+      // The runtime (spawn, Greenlet, AsyncResult.set …) keeps what it is given and may hand it back.
+      for (const a of site.args) this.flow.addEdge(a, this.elem);
+      this.flow.addEdge(this.elem, site.result);
+    }
     if (iface !== undefined) {
       const hof = higherOrderBuiltin(iface, name);
       if (hof) {
         site.builtin = hof;
         // The callback receives the elements; what it returns may become an element (map, flatMap).
         const cb = site.args[hof.callback] ?? -1;
-        const inner: Site = { node: site.node, container: site.container, callee: cb, args: [], static: false, hot: false };
+        const inner: Site = { node: site.node, container: site.container, callee: cb, args: [], result: this.flow.newNode(), static: false, hot: false };
         for (let i = 0; i < hof.elementParam; i++) inner.args.push(-1);
         inner.args.push(this.elem);
+        this.flow.addEdge(inner.result, this.elem);
         this.flow.onValue(cb, (t) => this.bindTarget(inner, t));
-        this.flow.addEdge(this.callResult(site.node), this.elem);
       }
       const fm = functionMethod(iface, name);
-      if (fm === 'bind' && receiver) {
-        this.flow.addEdge(this.valueNode(receiver), this.callResult(site.node));
-      } else if ((fm === 'call' || fm === 'apply') && receiver) {
-        // f.call(thisArg, ...args) / f.apply(thisArg, args): a call of f.
+      if (fm !== undefined && receiver) {
         site.external = undefined;
         site.functionMethod = fm;
         site.callee = this.valueNode(receiver);
-        site.calleeExpr = receiver;
+        site.calleeExpr = skipOuter(receiver);
+        if (fm === 'bind') {
+          // f.bind(thisArg, ...args): a new function value, green exactly when f is.
+          const call = site.node as ts.CallExpression;
+          const boundArgs = site.args.slice(1);
+          this.flow.onValue(site.callee, (t) => {
+            // `this.m = this.m.bind(this)` feeds its own result back: bind each function once per site.
+            const v = this.values[t]!;
+            if (v.kind === 'bound' && v.call === call) return;
+            this.flow.addValue(site.result, this.boundValue(call, t, boundArgs));
+          });
+          this.bindSites.push(site);
+          return;
+        }
+        // f.call(thisArg, ...args) / f.apply(thisArg, args): a call of f.
         site.args = fm === 'call' ? site.args.slice(1) : [];
-        if (fm === 'apply') this.spreadFrom.set(site, 0);
+        if (fm === 'apply') site.spreadFrom = 0;
+        else if (site.spreadFrom !== undefined) site.spreadFrom = Math.max(0, site.spreadFrom - 1);
         this.flow.onValue(site.callee, (t) => this.bindTarget(site, t));
         return;
       }
       const from = elementArgsFrom(iface, name);
-      if (from >= 0) for (let i = from; i < site.args.length; i++) this.flow.addEdge(site.args[i]!, this.elem);
-      if (isContainerInterface(iface)) this.flow.addEdge(this.elem, this.callResult(site.node));
+      if (from >= 0) {
+        site.storesFrom = from;
+        for (let i = from; i < site.args.length; i++) this.flow.addEdge(site.args[i]!, this.elem);
+      }
+      if (isContainerInterface(iface)) this.flow.addEdge(this.elem, site.result);
       if (iface === 'ArrayConstructor' && name === 'from' && args[0]) site.collectsBlocking = true;
+      if (objectValuesMethod(iface, name) && args[0]) {
+        // Object.values(o) / Object.entries(o): the elements are o's properties.
+        const t = this.typing.typeAt(args[0]);
+        const props = this.checker.getPropertiesOfType(this.checker.getApparentType(t));
+        if (props.length === 0 || this.checker.getIndexInfosOfType(t).length > 0) this.flow.addEdge(this.anyProp, this.elem);
+        else for (const p of props) this.flow.addEdge(this.propNode(p.name), this.elem);
+      }
     }
     if (threadBlocker(decl, name, this.options.patch)) site.threadBlocker = { decl, name };
   }
@@ -647,24 +819,60 @@ export class Collector {
   }
 
   private bindConstructor(node: ts.CallExpression | ts.NewExpression, args: readonly ts.Expression[], c: Container, record: boolean): void {
-    const decl = this.checker.getResolvedSignature(node)?.declaration;
-    if (!decl || ts.isJSDocSignature(decl)) return;
+    const target = this.constructorOf(node);
+    if (target === undefined) return;
     const site = this.newSite(node, c, args);
-    if (this.isOwn(decl)) {
-      if (ts.isConstructorDeclaration(decl) && decl.body) this.bindTarget(site, this.fnValue(decl));
+    if (target.own) {
+      this.bindTarget(site, this.fnValue(target.own));
       return;
     }
+    if (!target.external) return;
     // `new Promise(fn)`, `new Worker(...)`: untransformed code receiving callbacks.
-    site.external = decl;
+    site.external = target.external;
+    if (this.options.acceptsGreen?.(target.external)) for (const a of site.args) this.flow.addEdge(a, this.elem);
     if (record) this.pushSite(site);
   }
 
+  /**
+   * What `new X(...)` or `super(...)` runs: an own constructor (found by walking the class and its bases, not
+   * by resolving the call's signature, which would type-check every argument), an untransformed declaration,
+   * or nothing (an own class without any constructor).
+   */
+  private constructorOf(node: ts.CallExpression | ts.NewExpression): { own?: ts.ConstructorDeclaration; external?: ts.Declaration } | undefined {
+    let classExpr: ts.Expression | undefined;
+    if (ts.isNewExpression(node)) classExpr = node.expression;
+    else classExpr = baseClassExpression(ts.findAncestor(node, ts.isClassLike));
+    for (let depth = 0; classExpr !== undefined && depth < 32; depth++) {
+      const e = skipOuter(classExpr);
+      const sym = ts.isIdentifier(e) ? this.symbolAt(e) : ts.isPropertyAccessExpression(e) ? this.symbolAt(e.name) : undefined;
+      const decls = sym?.declarations ?? [];
+      const cls = decls.find(ts.isClassLike);
+      if (cls === undefined) {
+        if (decls.length > 0 && decls.every((d) => !this.isOwn(d))) return { external: decls[0]! };
+        break; // a variable holding a class, a call returning one: ask the checker
+      }
+      if (!this.isOwn(cls)) return { external: cls };
+      const ctor = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && m.body !== undefined);
+      if (ctor) return { own: ctor };
+      classExpr = baseClassExpression(cls);
+      if (classExpr === undefined) return {};
+    }
+    const decl = this.checker.getResolvedSignature(node)?.declaration;
+    if (!decl || ts.isJSDocSignature(decl)) return undefined;
+    if (this.isOwn(decl)) return ts.isConstructorDeclaration(decl) && decl.body ? { own: decl } : {};
+    return { external: decl };
+  }
+
   /** A function value reached a call site: its parameters receive the arguments, the call its return. */
-  private bindTarget(site: Site, target: number): void {
+  bindTarget(site: Site, target: number, args: readonly number[] = site.args, spreadFrom = site.spreadFrom ?? -1): void {
     const v = this.values[target]!;
+    if (v.kind === 'bound') {
+      const n = v.boundArgs.length;
+      this.bindTarget(site, v.target, [...v.boundArgs, ...args], spreadFrom >= 0 ? spreadFrom + n : -1);
+      return;
+    }
     if (v.kind !== 'fn') return;
     const params = v.node.parameters;
-    const spread = this.spreadFrom.get(site) ?? -1;
     let offset = 0;
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
@@ -673,80 +881,40 @@ export class Collector {
         continue;
       }
       const ai = i - offset;
-      const pn = this.paramNode(p);
       if (p.dotDotDotToken) {
-        for (let j = ai; j < site.args.length; j++) this.flow.addEdge(site.args[j]!, this.elem);
+        for (let j = ai; j < args.length; j++) this.flow.addEdge(args[j]!, this.elem);
         break;
       }
-      if (spread >= 0 && ai >= spread) this.flow.addEdge(this.elem, pn);
-      else if (ai < site.args.length) this.flow.addEdge(site.args[ai]!, pn);
+      const pn = ts.isIdentifier(p.name) ? this.paramNode(p) : -1;
+      const src = spreadFrom >= 0 && ai >= spreadFrom ? this.elem : ai < args.length ? args[ai]! : -1;
+      if (pn >= 0) this.flow.addEdge(src, pn);
+      else if (src >= 0) this.bindName(p.name, src);
     }
-    if (site.node.kind !== ts.SyntaxKind.NewExpression) this.flow.addEdge(this.retNode(v.node), this.callResult(site.node));
+    if (site.node.kind !== ts.SyntaxKind.NewExpression) this.flow.addEdge(this.retNode(v.node), site.result);
   }
 
   // ---- class hierarchy ---------------------------------------------------------------------------------
 
-  /** Method calls waiting for the class hierarchy (every class must have been seen first). */
-  private pendingHierarchy: Array<{ site: Site; decls: ts.MethodDeclaration[] }> = [];
-
   /** After the walk: a class method call's targets are the method and its overrides in every subclass. */
   private resolveHierarchy(): void {
-    this.overrides = new Map();
-    for (const cls of this.classes) this.addClassOverrides(cls);
-    for (const { site, decls } of this.pendingHierarchy) {
+    for (const cls of this.classes) this.hierarchy.addClass(cls);
+    for (const { site, decls, name } of this.pendingHierarchy) {
       const fixed = new Set<number>();
       for (const d of decls) {
         if (d.body) fixed.add(this.fnValue(d));
-        const ds = this.declSymbol(d);
-        if (ds) for (const o of this.overrides.get(ds) ?? []) fixed.add(o);
+        for (const o of this.hierarchy.overridesOf(d)) fixed.add(this.fnValue(o));
       }
       site.fixed = [...fixed];
       for (const t of site.fixed) this.bindTarget(site, t);
+      if (this.assignedProps.has(name)) {
+        // `this.m = this.m.bind(this)` and the like: the property may hold other values than the methods.
+        site.reassignable = true;
+        site.callee = this.propNode(name);
+        this.flow.onValue(site.callee, (t) => {
+          if (!fixed.has(t)) this.bindTarget(site, t);
+        });
+      }
     }
     this.pendingHierarchy = [];
-  }
-
-  private addClassOverrides(cls: ts.ClassLikeDeclaration): void {
-    const members: Array<[string, number]> = [];
-    for (const m of cls.members) {
-      const n = propName(m.name);
-      if (n === undefined) continue;
-      if (ts.isMethodDeclaration(m) && m.body) members.push([n, this.fnValue(m)]);
-      else if (ts.isPropertyDeclaration(m) && m.initializer) {
-        const init = skipOuter(m.initializer);
-        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) members.push([n, this.fnValue(init)]);
-      }
-    }
-    if (members.length === 0) return;
-    const clsSym = cls.name ? this.checker.getSymbolAtLocation(cls.name) : (cls as { symbol?: ts.Symbol }).symbol;
-    if (!clsSym) return;
-    const ancestors: ts.Type[] = [];
-    const seen = new Set<ts.Type>();
-    const walk = (t: ts.Type) => {
-      const target = (t as ts.TypeReference).target ?? t;
-      if (seen.has(target)) return;
-      seen.add(target);
-      ancestors.push(t);
-      if (target.isClassOrInterface()) for (const b of this.checker.getBaseTypes(target)) walk(b);
-    };
-    const self = this.checker.getDeclaredTypeOfSymbol(clsSym);
-    if (self.isClassOrInterface()) for (const b of this.checker.getBaseTypes(self)) walk(b);
-    for (const h of cls.heritageClauses ?? []) {
-      if (h.token !== ts.SyntaxKind.ImplementsKeyword) continue;
-      for (const t of h.types) walk(this.checker.getTypeAtLocation(t));
-    }
-    for (const a of ancestors) {
-      for (const [name, v] of members) {
-        const p = this.checker.getPropertyOfType(a, name);
-        if (!p) continue;
-        const key = resolveAlias(this.checker, p);
-        for (const d of key?.declarations ?? []) {
-          const ds = this.declSymbol(d as ts.NamedDeclaration) ?? key!;
-          let list = this.overrides!.get(ds);
-          if (!list) this.overrides!.set(ds, (list = []));
-          if (!list.includes(v)) list.push(v);
-        }
-      }
-    }
   }
 }

@@ -34,14 +34,25 @@ export interface Container {
   iterations: Iteration[];
   /** Would block: for 'fn' it is green, for 'top' the module's top level blocks, others got a diagnostic. */
   blocks: boolean;
-  /** Why it blocks (the first reason found). */
+  /** Blocks whatever its callers pass. False while it only blocks through calls of its own parameters. */
+  always: boolean;
+  /** Argument positions whose green functions make it block (a function green only through callbacks it is
+   * given: callers that pass plain ones stay plain). */
+  condOn?: Map<number, Reason>;
+  /** Why it blocks (an unconditional reason once there is one). */
   reason?: Reason;
 }
 
 export type Reason =
   /** An own declaration tagged @blocking. */
   | { kind: 'tagged' }
-  | { kind: 'call'; site: Site; target: number }
+  /** A call whose possible targets include the green value `target` (-1: Array.from of a blocking iterable);
+   * with `passes`, the target blocks only because this call gives it the green function `value`. */
+  | { kind: 'call'; site: Site; target: number; passes?: { value: number; position: number } }
+  /** A call (or a built-in's callback) through the container's own parameter at `position`, which may be the
+   * green function `value`: the container blocks when its caller passes one there. */
+  | { kind: 'param'; site: Site; position: number; value: number }
+  /** A known higher-order built-in called with the green callback `target`. */
   | { kind: 'callback'; site: Site; target: number }
   | { kind: 'iteration'; iteration: Iteration };
 
@@ -54,23 +65,31 @@ export interface Site {
   fixed?: number[];
   /** Argument flow nodes. */
   args: number[];
+  /** Where the targets' return values go (the call's result, or the callback results of a built-in). */
+  result: number;
   /** A call to a root: how it is emitted. */
   root?: { kind: 'green' | 'dynamic'; symbol: ts.Symbol };
   /** The one target is statically known (a function declaration, a const function, a class method and all its
    * overrides, a super method): the call may be 'green' rather than 'dynamic'. */
   static: boolean;
+  /** Class-hierarchy targets whose property may also be assigned at run time: emit 'dynamic' even if all are green. */
+  reassignable?: boolean;
   /** A known higher-order built-in (its callback argument decides). */
   builtin?: BuiltinCall;
-  /** `f.call(...)`/`f.apply(...)`: a call of the receiver. */
-  functionMethod?: 'call' | 'apply';
+  /** `f.call(...)`/`f.apply(...)`: a call of the receiver; `f.bind(...)`: makes bound values of the receiver. */
+  functionMethod?: 'call' | 'apply' | 'bind';
   /** The callee is declared outside the program's own sources (green callbacks passed to it need care). */
   external?: ts.Declaration;
   /** A thread-blocking call (fs.*Sync …): the declaration and its name. */
   threadBlocker?: { decl: ts.Declaration; name: string };
-  /** The expression whose type decides 'dynamic' when nothing else does (an `any` callee). */
+  /** The expression whose type filters the targets and decides 'dynamic' when nothing else does. */
   calleeExpr?: ts.Expression;
   /** Array.from(blockingIterable): a green built-in call without a callback. */
   collectsBlocking?: boolean;
+  /** A container method (`push`, `Map.set`) storing its arguments from this index on: not callbacks. */
+  storesFrom?: number;
+  /** Spread argument: arguments from this index on are unknown elements. */
+  spreadFrom?: number;
   /** Set by the solver: a green target (or green callback) was found. */
   hot: boolean;
   hotTarget?: number;
@@ -85,4 +104,6 @@ export interface Iteration {
 
 export type Value =
   | { kind: 'fn'; node: FunctionLike; container?: Container }
-  | { kind: 'root'; symbol: ts.Symbol; decl: ts.Declaration };
+  | { kind: 'root'; symbol: ts.Symbol; decl: ts.Declaration }
+  /** `target.bind(...)` made at `call`: green exactly when `target` is. */
+  | { kind: 'bound'; target: number; call: ts.CallExpression; boundArgs: number[] };

@@ -51,5 +51,7 @@ export function containerName(c: Container): string {
 }
 
 export function valueName(v: Value): string {
-  return v.kind === 'root' ? v.symbol.name : functionName(v.node);
+  if (v.kind === 'root') return v.symbol.name;
+  if (v.kind === 'bound') return `${v.call.expression.getText()}(…)`;
+  return functionName(v.node);
 }

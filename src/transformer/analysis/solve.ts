@@ -1,20 +1,20 @@
 /**
  * Who is green: a worklist fixed point over the call graph the collector built. A value becomes green (roots
- * are green from the start); every call site that may target it becomes "hot" (after the TypeScript types
- * agree the target could be called there); a hot site or a blocking iteration makes its container block —
- * a function-like becomes green and its own value joins the worklist. Linear in sites x green targets.
- * Then each site inside blocking code gets its CallKind, and callbacks into untransformed code are checked.
+ * are green from the start; a bound function when what it binds is); every call site that may target it
+ * becomes "hot" (after the TypeScript types agree the target could be called there); a hot site or a blocking
+ * iteration makes its container block — a function-like becomes green and its own value joins the worklist.
+ * Linear in sites x green targets. Then each site inside blocking code gets its CallKind, and callbacks into
+ * untransformed code and thread-blocking calls are checked.
  */
 import ts from 'typescript';
-import type { GreenletsDiagnostic } from '../api.js';
-import type { CallKind, CallSite, IterationKind } from './types.js';
+import type { GreenletsDiagnostic, PatchOptions } from '../api.js';
+import type { CallKind, CallSite, FunctionLike, IterationKind } from './types.js';
 import { skipOuter, type Collector } from './collect.js';
 import type { Container, Iteration, Reason, Site } from './model.js';
 import { analysisDiagnostic, type AnalysisCode } from './codes.js';
 import { higherOrderBuiltin, threadBlocker, type BuiltinCall } from './builtins.js';
-import { acceptsGreen } from './tags.js';
+import { callbackUse, type CallbackUse } from './callbacks.js';
 import { containerName, location, valueName } from './names.js';
-import type { PatchOptions } from '../api.js';
 
 const BAD_CONTAINER_CODES: Partial<Record<Container['kind'], AnalysisCode>> = {
   getter: 'GL1010',
@@ -29,15 +29,30 @@ const BAD_CONTAINER_CODES: Partial<Record<Container['kind'], AnalysisCode>> = {
   script: 'GL1019',
 };
 
+const CALLBACK_CODES: Record<CallbackUse, AnalysisCode> = {
+  void: 'GL1002',
+  awaited: 'GL1004',
+  untyped: 'GL1003',
+  result: 'GL1001',
+  executor: 'GL1005',
+};
+
 export class Solver {
   readonly iterationKinds = new Map<Iteration, IterationKind>();
   readonly diagnostics = new Map<ts.SourceFile, GreenletsDiagnostic[]>();
   readonly spawnAdapted = new Map<ts.SourceFile, Set<ts.Expression>>();
-  private queue: number[] = [];
-  private rev = new Map<number, Site[]>();
-  private revCallback = new Map<number, Site[]>();
-  private typeCache = new Map<ts.Node, ts.Type | null>();
-  private runtimeDirCache = new Map<string, boolean>();
+  /** `f.bind(...)` calls whose receiver may be green, per file. */
+  readonly greenBinds = new Map<ts.SourceFile, Set<ts.CallExpression>>();
+  /** Sites to (re)evaluate: a target of theirs became green or blocks on more arguments. */
+  private work: Site[] = [];
+  private queued = new Set<Site>();
+  /** value → sites that may reach it through the flow (callee, callback, or an argument at a blocking position). */
+  private revValue = new Map<number, Site[]>();
+  /** value → sites whose fixed (static) targets include it. */
+  private revStatic = new Map<number, Site[]>();
+  /** Argument positions per site whose values are already indexed in revValue. */
+  private argIndexed = new Map<Site, Set<number>>();
+  private greenValues = new Set<number>();
 
   constructor(
     private col: Collector,
@@ -48,127 +63,245 @@ export class Solver {
     return this.col.checker;
   }
 
+  /** Green: a root, a green function-like (whether it always blocks or only when given green callbacks), or a
+   * bound function of one. Green values are what calls test for at run time. */
   isGreenValue(v: number): boolean {
     const val = this.col.values[v]!;
     if (val.kind === 'root') return true;
+    if (val.kind === 'bound') return this.isGreenValue(val.target);
     const c = val.container;
     return c !== undefined && c.kind === 'fn' && c.blocks;
   }
 
   solve(): void {
     const { col } = this;
-    for (const c of col.rootContainers) this.block(c, { kind: 'tagged' });
-    for (let v = 0; v < col.values.length; v++) if (col.values[v]!.kind === 'root') this.queue.push(v);
+    // Index first: making something green schedules the sites that may reach it.
+    for (const site of col.sites) {
+      if (site.root || site.functionMethod === 'bind') continue;
+      for (const t of this.staticTargets(site)) index(this.revStatic, t, site);
+      for (const t of this.flowTargets(site)) index(this.revValue, t, site);
+      if (site.builtin) for (const t of col.flow.values(site.args[site.builtin.callback] ?? -1)) index(this.revValue, t, site);
+    }
+    for (const c of col.rootContainers) this.apply(c, undefined, { kind: 'tagged' });
+    for (let v = 0; v < col.values.length; v++) if (col.values[v]!.kind === 'root') this.valueTurnedGreen(v);
     for (const it of col.iterations) {
       const k = col.iterables.kindOf(this.checker.getTypeAtLocation(it.iterable));
       this.iterationKinds.set(it, k);
-      if (k === 'green') this.block(it.container, { kind: 'iteration', iteration: it });
+      if (k === 'green') this.apply(it.container, undefined, { kind: 'iteration', iteration: it });
     }
     for (const site of col.sites) {
       if (site.root) {
-        this.heat(site, col.rootValue(site.root.symbol), 'call');
-        continue;
-      }
-      if (site.collectsBlocking) {
+        site.hot = true;
+        site.hotTarget = col.rootValue(site.root.symbol);
+        this.apply(site.container, undefined, { kind: 'call', site, target: site.hotTarget });
+      } else if (site.collectsBlocking) {
         const arg0 = (site.node as ts.CallExpression).arguments[0]!;
         if (col.iterables.kindOf(this.checker.getTypeAtLocation(arg0)) === 'green') {
           site.builtin ??= higherOrderBuiltin('ArrayConstructor', 'from');
           site.hot = true;
-          this.block(site.container, { kind: 'call', site, target: -1 });
+          this.apply(site.container, undefined, { kind: 'call', site, target: -1 });
         }
       }
-      const targets = site.fixed ?? col.flow.values(site.callee);
-      for (const t of targets) this.index(this.rev, t, site);
-      if (site.builtin) for (const t of col.flow.values(site.args[site.builtin.callback] ?? -1)) this.index(this.revCallback, t, site);
     }
-    while (this.queue.length > 0) {
-      const v = this.queue.pop()!;
-      for (const site of this.rev.get(v) ?? []) if (!site.hot && this.typeAllows(site, v)) this.heat(site, v, 'call');
-      for (const site of this.revCallback.get(v) ?? []) if (!site.hot) this.heat(site, v, 'callback');
+    while (this.work.length > 0) {
+      const site = this.work.pop()!;
+      this.queued.delete(site);
+      this.evaluate(site);
     }
     for (const c of col.containers) if (c.blocks && BAD_CONTAINER_CODES[c.kind]) this.reportBadContainer(c);
+    this.checkBinds();
     this.checkCallbacks();
     this.checkThreadBlockers();
   }
 
-  private index(map: Map<number, Site[]>, v: number, site: Site): void {
-    let list = map.get(v);
-    if (!list) map.set(v, (list = []));
-    list.push(site);
+  /** Targets a site calls for sure (a function declaration, a const function, a class method and its overrides). */
+  private staticTargets(site: Site): readonly number[] {
+    if (site.fixed) return site.fixed;
+    return site.static ? [...this.col.flow.values(site.callee)] : [];
   }
 
-  private heat(site: Site, target: number, kind: 'call' | 'callback'): void {
-    site.hot = true;
-    site.hotTarget = target;
-    this.block(site.container, { kind, site, target });
+  /** Targets the field-based flow says a site may call (the callee's type filters them, see calleeAllows). */
+  private flowTargets(site: Site): Iterable<number> {
+    if (site.fixed && !site.reassignable) return [];
+    if (!site.fixed && site.static) return [];
+    return this.col.flow.values(site.callee);
   }
 
-  private block(c: Container, reason: Reason): void {
-    if (c.blocks) return;
-    c.blocks = true;
-    c.reason = reason;
-    if (c.kind === 'fn' && c.value >= 0) this.queue.push(c.value);
+  private schedule(site: Site): void {
+    if (this.queued.has(site)) return;
+    this.queued.add(site);
+    this.work.push(site);
   }
 
-  private typeAt(node: ts.Node): ts.Type | null {
-    let t = this.typeCache.get(node);
-    if (t === undefined) {
-      t = this.checker.getTypeAtLocation(node);
-      this.typeCache.set(node, t);
+  private valueTurnedGreen(v: number): void {
+    if (this.greenValues.has(v)) return;
+    this.greenValues.add(v);
+    for (const s of this.revValue.get(v) ?? []) this.schedule(s);
+    for (const s of this.revStatic.get(v) ?? []) this.schedule(s);
+    for (const b of this.col.boundOf.get(v) ?? []) this.valueTurnedGreen(b);
+  }
+
+  /**
+   * Record that `c` blocks: always (position undefined), or when its caller passes a green function at
+   * argument `position`. Containers that cannot be green (constructors, getters …) take either as "blocks".
+   */
+  private apply(c: Container, position: number | undefined, reason: Reason): void {
+    if (position !== undefined && c.kind !== 'fn') position = undefined;
+    if (position === undefined) {
+      if (c.always) return;
+      c.always = true;
+      c.reason = reason;
+    } else {
+      if (c.always) return;
+      c.condOn ??= new Map();
+      if (c.condOn.has(position)) return;
+      c.condOn.set(position, reason);
+      c.reason ??= reason;
     }
-    return t;
+    c.blocks = true;
+    if (c.kind === 'fn' && c.value >= 0) {
+      // Static callers re-check what they pass; indirect ones see a new green value.
+      for (const s of this.revStatic.get(c.value) ?? []) this.schedule(s);
+      this.valueTurnedGreen(c.value);
+    }
+  }
+
+  /** Does this site make its container block, given what is green now? */
+  private evaluate(site: Site): void {
+    const c = site.container;
+    const { col } = this;
+    if (site.builtin && !site.collectsBlocking) {
+      const cb = (site.node as ts.CallExpression).arguments?.[site.builtin.callback];
+      const v = this.firstGreen(col.flow.values(site.args[site.builtin.callback] ?? -1), (t) => this.callbackAllows(site, t));
+      if (v === undefined) return;
+      site.hot = true;
+      site.hotTarget = v;
+      const pos = col.paramPosition(cb, c);
+      this.apply(c, pos, pos === undefined ? { kind: 'callback', site, target: v } : { kind: 'param', site, position: pos, value: v });
+      return;
+    }
+    for (const t of this.staticTargets(site)) {
+      const tc = this.containerOfValue(t);
+      if (tc === undefined || !tc.blocks) continue;
+      if (tc.always || col.values[t]!.kind === 'root') {
+        this.hit(site, t, undefined, { kind: 'call', site, target: t });
+        return;
+      }
+      // t blocks only when given green functions at some positions: does this call give it one?
+      for (const [q] of tc.condOn ?? []) {
+        const arg = this.argAt(site, q);
+        if (arg.node < 0) continue;
+        let done = this.argIndexed.get(site);
+        if (!done) this.argIndexed.set(site, (done = new Set()));
+        if (!done.has(q)) {
+          done.add(q);
+          for (const v of col.flow.values(arg.node)) index(this.revValue, v, site);
+        }
+        const pn = col.paramNodeAt((tc.node as FunctionLike), q);
+        const into = col.flow.values(pn);
+        const v = this.firstGreen(col.flow.values(arg.node), (x) => pn < 0 || into.has(x));
+        if (v === undefined) continue;
+        const pos = col.paramPosition(arg.expr, c);
+        if (pos !== undefined) this.hit(site, t, pos, { kind: 'param', site, position: pos, value: v });
+        else this.hit(site, t, undefined, { kind: 'call', site, target: t, passes: { value: v, position: q } });
+        if (c.always) return;
+      }
+    }
+    const v = this.firstGreen(this.flowTargets(site), (t) => this.calleeAllows(site, t));
+    if (v !== undefined) {
+      const pos = col.paramPosition(site.calleeExpr, c);
+      this.hit(site, v, pos, pos === undefined ? { kind: 'call', site, target: v } : { kind: 'param', site, position: pos, value: v });
+    }
+  }
+
+  private hit(site: Site, target: number, position: number | undefined, reason: Reason): void {
+    site.hot = true;
+    site.hotTarget ??= target;
+    this.apply(site.container, position, reason);
+  }
+
+  private containerOfValue(v: number): Container | undefined {
+    const val = this.col.values[v]!;
+    if (val.kind === 'root') return { blocks: true, always: true } as Container;
+    if (val.kind === 'bound') return this.containerOfValue(val.target);
+    return val.container;
+  }
+
+  /** The argument a call passes at position q: its flow node and expression (a spread gives elements). */
+  private argAt(site: Site, q: number): { node: number; expr?: ts.Expression } {
+    if (site.spreadFrom !== undefined && q >= site.spreadFrom) return { node: this.col.elem };
+    const args = ts.isCallExpression(site.node) || ts.isNewExpression(site.node) ? (site.node.arguments ?? []) : [];
+    const shift = site.functionMethod === 'call' ? 1 : 0;
+    return { node: site.args[q] ?? -1, expr: args[q + shift] };
+  }
+
+  private firstGreen(values: Iterable<number>, ok: (v: number) => boolean): number | undefined {
+    for (const v of values) if (this.isGreenValue(v) && ok(v)) return v;
+    return undefined;
   }
 
   /** Field-based flow merges every `m` property; the callee's declared type narrows the targets back. */
-  private typeAllows(site: Site, v: number): boolean {
-    if (site.static || !site.calleeExpr || site.fixed) return true;
-    const callee = this.typeAt(site.calleeExpr);
-    if (!callee || callee.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
-    const calleeType = this.checker.getNonNullableType(callee);
-    if (calleeType.getCallSignatures().length === 0) return true;
-    const val = this.col.values[v]!;
-    const targetType = val.kind === 'root' ? this.checker.getTypeOfSymbol(val.symbol) : this.typeAt(val.node);
-    if (!targetType || targetType.getCallSignatures().length === 0) return true;
-    return this.checker.isTypeAssignableTo(targetType, calleeType);
+  private calleeAllows(site: Site, v: number): boolean {
+    if (!site.calleeExpr || (site.fixed && site.fixed.includes(v))) return true;
+    return this.col.typing.accepts(this.col.typing.typeAt(site.calleeExpr), v);
+  }
+
+  private callbackAllows(site: Site, v: number): boolean {
+    const arg = (site.node as ts.CallExpression).arguments?.[site.builtin!.callback];
+    return arg === undefined || this.col.typing.accepts(this.col.typing.typeAt(arg), v);
   }
 
   // ---- call kinds --------------------------------------------------------------------------------------
 
-  /** The CallSite for a site in blocking code, or undefined when it stays plain. */
+  /**
+   * How a call inside green code is emitted (undefined: plain). Independent of whether this call makes its
+   * container block: a call of a green function from green code goes through its generator even when the
+   * arguments make it not suspend (cheaper than the plain protocol's runPlain).
+   */
   callSite(site: Site): CallSite | undefined {
-    if (!site.hot) {
-      // Targets we cannot bound at all (`any`): correctness first, test [GREEN] at run time.
-      if (site.calleeExpr && site.node.kind !== ts.SyntaxKind.NewExpression) {
-        const t = this.typeAt(site.calleeExpr);
-        if (t && t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: 'dynamic' };
-        if (t && site.functionMethod === undefined && this.isUntypedFunction(t)) return { kind: 'dynamic' };
-      }
-      return undefined;
+    const { col } = this;
+    if (site.functionMethod === 'bind') {
+      return this.bindIsGreen(site) ? { kind: 'green', builtin: 'Function.prototype.bind' } : undefined;
     }
     if (site.root) return { kind: site.root.kind };
-    if (site.builtin) return { kind: this.callbackDefinitelyGreen(site, site.builtin) ? 'green' : 'dynamic', builtin: site.builtin.name };
+    if (site.builtin) {
+      if (site.collectsBlocking && site.hot && site.hotTarget === undefined) return { kind: 'green', builtin: site.builtin.name };
+      const cb = this.firstGreen(col.flow.values(site.args[site.builtin.callback] ?? -1), (t) => this.callbackAllows(site, t));
+      if (cb === undefined && !(site.collectsBlocking && site.hot)) return this.unbounded(site);
+      return { kind: this.callbackDefinitelyGreen(site, site.builtin) ? 'green' : 'dynamic', builtin: site.builtin.name };
+    }
+    const fixed = this.staticTargets(site);
+    const anyGreen = fixed.some((t) => this.isGreenValue(t)) || this.firstGreen(this.flowTargets(site), (t) => this.calleeAllows(site, t)) !== undefined;
+    if (!anyGreen) return this.unbounded(site);
     if (site.functionMethod) return { kind: 'dynamic', builtin: `Function.prototype.${site.functionMethod}` };
-    if (site.static) {
-      const targets = site.fixed ?? [...this.col.flow.values(site.callee)];
-      const allGreen = targets.length > 0 && (site.fixed !== undefined || targets.length === 1) && targets.every((t) => this.isGreenValue(t));
-      if (allGreen) {
-        const kind: CallKind = 'green';
-        const only = targets.length === 1 ? this.col.values[targets[0]!]! : undefined;
-        if (only?.kind === 'fn' && ts.isFunctionDeclaration(only.node) && !site.fixed) return { kind, direct: only.node };
-        return { kind };
-      }
+    if (site.static && !site.reassignable && fixed.length > 0 && (site.fixed !== undefined || fixed.length === 1) && fixed.every((t) => this.isGreenValue(t))) {
+      const kind: CallKind = 'green';
+      const only = fixed.length === 1 ? col.values[fixed[0]!]! : undefined;
+      if (only?.kind === 'fn' && ts.isFunctionDeclaration(only.node) && !site.fixed) return { kind, direct: only.node };
+      return { kind };
     }
     return { kind: 'dynamic' };
   }
 
-  /** `Function` typed callees: no signature to bound them. */
-  private isUntypedFunction(t: ts.Type): boolean {
-    const s = t.getSymbol();
-    return s !== undefined && (s.name === 'Function' || s.name === 'CallableFunction') && t.getCallSignatures().length === 0;
+  /** No green target known: plain, unless the callee cannot be bounded at all (`any`, `Function`) — then test
+   * [GREEN] at run time, correctness first. */
+  private unbounded(site: Site): CallSite | undefined {
+    if (!site.calleeExpr || site.node.kind === ts.SyntaxKind.NewExpression || site.external || site.fixed) return undefined;
+    const t = this.col.typing.typeAt(site.calleeExpr);
+    if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: 'dynamic' };
+    if (isUntypedFunction(this.checker.getNonNullableType(t))) {
+      return site.functionMethod ? { kind: 'dynamic', builtin: `Function.prototype.${site.functionMethod}` } : { kind: 'dynamic' };
+    }
+    return undefined;
+  }
+
+  private bindIsGreen(site: Site): boolean {
+    for (const t of this.col.flow.values(site.callee)) if (this.isGreenValue(t) && this.calleeAllows(site, t)) return true;
+    return false;
   }
 
   private callbackDefinitelyGreen(site: Site, b: BuiltinCall): boolean {
-    if (site.collectsBlocking && site.hotTarget === undefined) return true;
+    if (site.collectsBlocking && site.hot && site.hotTarget === undefined) return true;
     const arg = (site.node as ts.CallExpression).arguments?.[b.callback];
     if (!arg) return true;
     const e = skipOuter(arg);
@@ -202,7 +335,8 @@ export class Solver {
       target = 'itself';
     } else {
       at = r.site.node;
-      target = r.target >= 0 ? valueName(this.col.values[r.target]!) : 'a blocking iterable';
+      const t = r.kind === 'param' ? r.value : r.target;
+      target = t >= 0 ? valueName(this.col.values[t]!) : 'a blocking iterable';
     }
     let name = containerName(c);
     if (c.kind === 'ctor' || c.kind === 'static') name = name.replace(/^constructor of /, '');
@@ -211,41 +345,46 @@ export class Solver {
     this.report(analysisDiagnostic(at, code, { name, target, where: location(at) }), c.sourceFile);
   }
 
-  private isRuntimeDir = (dir: string): boolean => {
-    let r = this.runtimeDirCache.get(dir);
-    if (r === undefined) {
-      r = false;
-      for (const f of ['convention.ts', 'convention.d.ts']) {
-        const sf = this.col.program.getSourceFile(`${dir}/${f}`);
-        if (sf && sf.text.includes('@blockingIterable')) r = true;
-      }
-      this.runtimeDirCache.set(dir, r);
+  private checkBinds(): void {
+    for (const site of this.col.bindSites) {
+      if (!this.bindIsGreen(site)) continue;
+      const sf = site.container.sourceFile;
+      let set = this.greenBinds.get(sf);
+      if (!set) this.greenBinds.set(sf, (set = new Set()));
+      set.add(site.node as ts.CallExpression);
     }
-    return r;
-  };
+  }
 
   /** Green values passed to untransformed code (design.md §4): spawn per call, or an error. */
   private checkCallbacks(): void {
+    const { typing } = this.col;
     for (const site of this.col.sites) {
-      if (!site.external || acceptsGreen(site.external, this.isRuntimeDir)) continue;
+      if (!site.external || this.col.options.acceptsGreen?.(site.external)) continue;
       const args = ts.isTaggedTemplateExpression(site.node) ? [] : (site.node.arguments ?? []);
       const reported = new Set<AnalysisCode>();
       for (let i = 0; i < args.length && i < site.args.length; i++) {
         if (site.builtin && i === site.builtin.callback) continue;
-        const green = [...this.col.flow.values(site.args[i]!)].find((v) => this.isGreenValue(v));
-        if (green === undefined) continue;
+        if (site.storesFrom !== undefined && i >= site.storesFrom) continue; // stored, not called
         const arg = args[i]!;
         if (ts.isSpreadElement(arg)) continue;
-        const code = this.callbackCode(arg);
-        if (code !== 'GL1001') {
+        let green: number | undefined;
+        for (const v of this.col.flow.values(site.args[i]!)) {
+          if (this.isGreenValue(v) && typing.accepts(typing.typeAt(arg), v)) {
+            green = v;
+            break;
+          }
+        }
+        if (green === undefined) continue;
+        const use = callbackUse(this.checker, site.node, i, arg);
+        const code = CALLBACK_CODES[use];
+        if (use !== 'result' && use !== 'executor') {
           let set = this.spawnAdapted.get(site.container.sourceFile);
           if (!set) this.spawnAdapted.set(site.container.sourceFile, (set = new Set()));
           set.add(arg);
         }
         if (reported.has(code)) continue;
         reported.add(code);
-        const callee = this.calleeText(site);
-        this.report(analysisDiagnostic(arg, code, { fn: valueName(this.col.values[green]!), callee }), site.container.sourceFile);
+        this.report(analysisDiagnostic(arg, code, { fn: valueName(this.col.values[green]!), callee: this.calleeText(site) }), site.container.sourceFile);
       }
     }
   }
@@ -253,27 +392,8 @@ export class Solver {
   private calleeText(site: Site): string {
     const e = ts.isCallExpression(site.node) ? site.node.expression : ts.isNewExpression(site.node) ? site.node.expression : site.node.tag;
     const text = e.getText(site.container.sourceFile);
-    return ts.isNewExpression(site.node) ? `new ${text}` : text.length > 60 ? text.slice(0, 57) + '...' : text;
-  }
-
-  /** GL1002 (the callback's result is ignored: spawn per call), GL1003 (untyped), GL1001 (a result is used). */
-  private callbackCode(arg: ts.Expression): AnalysisCode {
-    const expected = this.checker.getContextualType(arg);
-    if (!expected || expected.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'GL1003';
-    const sigs = this.checker.getNonNullableType(expected).getCallSignatures();
-    if (sigs.length === 0) return 'GL1003';
-    return sigs.every((s) => this.isVoidish(s.getReturnType())) ? 'GL1002' : 'GL1001';
-  }
-
-  private isVoidish(t: ts.Type): boolean {
-    if (t.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return true;
-    if (t.isUnion()) return t.types.every((u) => this.isVoidish(u));
-    const name = (t.aliasSymbol ?? t.getSymbol())?.name;
-    if (name === 'Promise' || name === 'PromiseLike') {
-      const args = this.checker.getTypeArguments(t as ts.TypeReference);
-      return args.length === 1 && this.isVoidish(args[0]!);
-    }
-    return false;
+    const short = text.length > 60 ? text.slice(0, 57) + '...' : text;
+    return ts.isNewExpression(site.node) ? `new ${short}` : short;
   }
 
   private checkThreadBlockers(): void {
@@ -294,4 +414,16 @@ export class Solver {
       );
     }
   }
+}
+
+function index(map: Map<number, Site[]>, v: number, site: Site): void {
+  let list = map.get(v);
+  if (!list) map.set(v, (list = []));
+  list.push(site);
+}
+
+/** `Function` typed callees: no signature to bound them. */
+function isUntypedFunction(t: ts.Type): boolean {
+  const s = t.getSymbol();
+  return s !== undefined && (s.name === 'Function' || s.name === 'CallableFunction') && t.getCallSignatures().length === 0;
 }

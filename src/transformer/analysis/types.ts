@@ -46,6 +46,10 @@ export interface FileAnalysis {
   iterations: Map<ts.Node, IterationKind>;
   /** Green function values passed where untransformed code expects a void callback: adapt to spawn-per-call. */
   spawnAdapted: Set<ts.Expression>;
+  /** `f.bind(...)` calls anywhere in the file (plain code too) whose receiver may be a green function: the bound
+   * function must keep the green form (`[GREEN]`), or a later green call of it would find none. Inside green
+   * code the same calls are also in `calls`, as the built-in 'Function.prototype.bind'. */
+  bindCalls?: Set<ts.CallExpression>;
   /** The module's top level may block: wrap it in runMain. */
   topLevelBlocks: boolean;
   diagnostics: GreenletsDiagnostic[];

@@ -25,11 +25,26 @@ export const compilerOptions: ts.CompilerOptions = {
   lib: ['lib.es2023.d.ts'],
 };
 
+export interface ProjectOptions {
+  /** Overrides of the test compiler options (the differential corpus is not written for strict mode). */
+  compilerOptions?: ts.CompilerOptions;
+  /** Analyse even if the program has type errors (the corpus is written to be transpiled, not type-checked). */
+  allowTypeErrors?: boolean;
+  /** 'stand-in' (default): fixtures/analysis/greenlets; 'real': this package's built dist/ (npm run build). */
+  greenlets?: 'stand-in' | 'real';
+}
+
 /** Write `files` (relative names → text) into a fresh project dir with node_modules/greenlets and untyped-lib. */
-export function writeProject(files: Record<string, string>): string {
+export function writeProject(files: Record<string, string>, opts: ProjectOptions = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gl-analysis-'));
   fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }');
-  for (const pkg of ['greenlets', 'untyped-lib']) fs.cpSync(path.join(fixtures, pkg), path.join(dir, 'node_modules', pkg), { recursive: true });
+  fs.cpSync(path.join(fixtures, 'untyped-lib'), path.join(dir, 'node_modules', 'untyped-lib'), { recursive: true });
+  if (opts.greenlets === 'real') {
+    if (!fs.existsSync(path.join(repoRoot, 'dist/index.d.ts'))) throw new Error('dist/ is not built: run npm run build');
+    fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'greenlets'), 'dir');
+  } else {
+    fs.cpSync(path.join(fixtures, 'greenlets'), path.join(dir, 'node_modules', 'greenlets'), { recursive: true });
+  }
   for (const [name, text] of Object.entries(files)) {
     const p = path.join(dir, name);
     fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -53,14 +68,38 @@ export interface Analyzed {
   codes(name?: string): string[];
   diagnostics(name?: string): GreenletsDiagnostic[];
   fn(name: string, fnName: string): ts.Node;
+  /** `dir/name:line:col` of the first occurrence of `text` in the file (how anonymous functions are named). */
+  at(name: string, text: string): string;
+  /** The function-like whose source text starts with `text`. */
+  fnAt(name: string, text: string): ts.Node;
 }
 
-export function analyze(files: Record<string, string>, options: AnalysisOptions = {}): Analyzed {
-  const dir = writeProject(files);
+/** Parsed lib and @types declaration files, shared by every program of a test file (they dominate its cost). */
+const libCache = new Map<string, ts.SourceFile>();
+export function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options, true);
+  const get = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, lang, onError, create) => {
+    const shared = name.endsWith('.d.ts') && (name.includes('/node_modules/typescript/lib/') || name.includes('/node_modules/@types/'));
+    if (!shared) return get(name, lang, onError, create);
+    const key = `${typeof lang === 'object' ? lang.languageVersion : lang}|${name}`;
+    let sf = libCache.get(key);
+    if (sf === undefined) {
+      sf = get(name, lang, onError, create);
+      if (sf) libCache.set(key, sf);
+    }
+    return sf;
+  };
+  return host;
+}
+
+export function analyze(files: Record<string, string>, options: AnalysisOptions & ProjectOptions = {}): Analyzed {
+  const dir = writeProject(files, options);
   const rootNames = Object.keys(files).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
-  const program = ts.createProgram(rootNames, compilerOptions);
+  const opts = { ...compilerOptions, ...options.compilerOptions };
+  const program = ts.createProgram(rootNames, opts, cachingHost(opts));
   const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length > 0) {
+  if (errors.length > 0 && !options.allowTypeErrors) {
     throw new Error('test program does not type-check:\n' + ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n' }));
   }
   const analysis = analyzeProgram(program, options);
@@ -109,6 +148,17 @@ export function analyze(files: Record<string, string>, options: AnalysisOptions 
     diagnostics,
     fn(name, fnName) {
       return find(name, (n) => (ts.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body !== undefined && functionName(n) === fnName));
+    },
+    at(name, text) {
+      const s = sf(name);
+      const pos = s.text.indexOf(text);
+      if (pos < 0) throw new Error(`${JSON.stringify(text)} not in ${name}`);
+      const { line, character } = s.getLineAndCharacterOfPosition(pos);
+      return `${s.fileName}:${line + 1}:${character + 1}`;
+    },
+    fnAt(name, text) {
+      const s = sf(name);
+      return find(name, (n) => ts.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body !== undefined && n.getText(s).startsWith(text));
     },
   };
 }
