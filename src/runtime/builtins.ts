@@ -8,7 +8,7 @@
  * the emitter only swaps the callee. If the receiver turns out not to use the real built-in (a user class with
  * its own `map`), the call falls back to a dynamic call of whatever method the receiver has: never wrong.
  */
-import { GREEN, callDynamic, type Green } from './convention.js';
+import { GREEN, GREEN_ITERATOR, callDynamic, greenIterator, type Green } from './convention.js';
 
 type Cb = (...args: any[]) => any;
 
@@ -152,14 +152,38 @@ function* flatMap(this: any, cb: Cb, thisArg?: unknown): Green<unknown[]> {
   return out;
 }
 
-/** `Array.from(items, mapFn, thisArg)`: `this` is the constructor the call was made on (Array or a typed array). */
+/**
+ * `Array.from(items, mapFn, thisArg)` (and `Uint8Array.from`, …): `this` is the constructor the call was made
+ * on. An iterable is walked through its green iterator, so `Array.from(iwait(gs))` and `Array.from(queue, fn)`
+ * suspend at each element, and the map function runs between steps as the built-in does; an array-like is read
+ * by index.
+ */
 function* from(this: any, items: any, mapFn?: Cb, thisArg?: unknown): Green<unknown> {
-  if (mapFn === undefined) return this.from(items);
-  checkCallback(mapFn, 'Array.from');
-  const src: unknown[] =
-    items != null && typeof items[Symbol.iterator] === 'function' ? [...items] : Array.prototype.slice.call(Object(items));
-  const out: unknown[] = new Array(src.length);
-  for (let k = 0; k < src.length; k++) out[k] = yield* invoke(mapFn, thisArg, src[k], k, undefined);
+  if (mapFn !== undefined) checkCallback(mapFn, 'Array.from');
+  if (items == null) throw new TypeError(`${String(items)} is not iterable (Array.from)`);
+  const out: unknown[] = [];
+  if (typeof items[Symbol.iterator] === 'function' || typeof items[GREEN_ITERATOR] === 'function') {
+    const it = greenIterator<unknown>(items);
+    for (let k = 0; ; k++) {
+      const r = yield* it.next();
+      if (r.done) break;
+      let v = r.value;
+      if (mapFn !== undefined) {
+        try {
+          v = yield* invoke(mapFn, thisArg, v, k, undefined);
+        } catch (e) {
+          // As the built-in: the iterator is closed when the map function throws (not when it throws itself).
+          it.return?.();
+          throw e;
+        }
+      }
+      out.push(v);
+    }
+  } else {
+    const o = Object(items);
+    const len = o.length >>> 0;
+    for (let k = 0; k < len; k++) out.push(mapFn === undefined ? o[k] : yield* invoke(mapFn, thisArg, o[k], k, undefined));
+  }
   return this === Array || typeof this !== 'function' ? out : this.from(out);
 }
 
@@ -175,6 +199,40 @@ function collectionForEach(kind: 'Map' | 'Set') {
       yield* invoke(cb, thisArg, v, k, this);
     }
   };
+}
+
+/** `f.call(thisArg, ...args)` where `f` may be green: a call of `f`. */
+function* functionCall(this: any, thisArg?: unknown, ...args: unknown[]): Green<unknown> {
+  if (typeof this !== 'function' || this.call !== Function.prototype.call) return yield* fallback(this, 'call', [thisArg, ...args]);
+  return yield* callDynamic(this, thisArg, args);
+}
+
+/** `f.apply(thisArg, args)` where `f` may be green. */
+function* functionApply(this: any, thisArg?: unknown, args?: ArrayLike<unknown> | null): Green<unknown> {
+  if (typeof this !== 'function' || this.apply !== Function.prototype.apply) return yield* fallback(this, 'apply', arguments);
+  if (args != null && typeof args !== 'object' && typeof args !== 'function') throw new TypeError('CreateListFromArrayLike called on non-object');
+  return yield* callDynamic(this, thisArg, args == null ? [] : Array.prototype.slice.call(args));
+}
+
+// eslint-disable-next-line require-yield
+function* functionBind(this: any, ...args: unknown[]): Green<unknown> {
+  return bindGreen(this, ...args);
+}
+
+/**
+ * `f.bind(thisArg, ...args)` where `f` may be green (in plain code too): the bound function keeps the green
+ * form — its `[GREEN]` is the generator bound the same way — so a later green call of it can suspend. The
+ * result is the native bound function otherwise (name "bound f", length, `new` all as the built-in's).
+ */
+export function bindGreen(fn: any, ...args: unknown[]): any {
+  if (typeof fn !== 'function' || fn.bind !== Function.prototype.bind) {
+    if (fn == null) throw new TypeError(`Cannot read properties of ${fn} (reading 'bind')`);
+    return fn.bind(...args);
+  }
+  const bound = Function.prototype.bind.apply(fn, args as [unknown, ...unknown[]]);
+  const gen = fn[GREEN];
+  if (gen !== undefined) bound[GREEN] = Function.prototype.bind.apply(gen, args as [unknown, ...unknown[]]);
+  return bound;
 }
 
 const arrayMethods = {
@@ -205,7 +263,11 @@ for (const [name, fn] of Object.entries(arrayMethods)) {
   for (const t of typedArrayNames()) builtins[`${t}.prototype.${name}`] = fn;
 }
 builtins['Array.from'] = from;
+builtins['TypedArray.from'] = from;
 for (const t of typedArrayNames()) builtins[`${t}.from`] = from;
+builtins['Function.prototype.call'] = functionCall;
+builtins['Function.prototype.apply'] = functionApply;
+builtins['Function.prototype.bind'] = functionBind;
 builtins['Map.prototype.forEach'] = collectionForEach('Map');
 builtins['ReadonlyMap.prototype.forEach'] = builtins['Map.prototype.forEach'];
 builtins['Set.prototype.forEach'] = collectionForEach('Set');

@@ -6,7 +6,7 @@ import { GREEN, greenIterator, runPlain, type Green, type GreenIterator } from '
 
 export { GREEN, GREEN_ITERATOR, runPlain, callDynamic, greenIterator, collect } from './convention.js';
 export { runMain } from './greenlet.js';
-export { builtins } from './builtins.js';
+export { builtins, bindGreen as bind } from './builtins.js';
 export { adaptSpawn } from './adapt.js';
 
 /**
@@ -16,6 +16,34 @@ export { adaptSpawn } from './adapt.js';
 export function fn<G extends (...args: any[]) => Green<unknown>>(gen: G, name: string, length: number) {
   const plain = function (this: unknown) {
     // `arguments` rather than a rest parameter: one allocation less on the plain path.
+    return runPlain(gen.apply(this, arguments as never), name);
+  };
+  Object.defineProperty(plain, 'name', { value: name, configurable: true });
+  Object.defineProperty(plain, 'length', { value: length, configurable: true });
+  (plain as any)[GREEN] = gen;
+  return plain;
+}
+
+/**
+ * `new.target` of a green function declaration or expression: its generator cannot see the plain wrapper's,
+ * so the wrapper hands it over (`setNewTarget(new.target)`) right before starting the generator, whose body
+ * takes it first thing (`takeNewTarget()`). A green call is never a construct call: nothing was handed over,
+ * and it reads undefined.
+ */
+let pendingNewTarget: unknown;
+export function setNewTarget(nt: unknown): void {
+  pendingNewTarget = nt;
+}
+export function takeNewTarget(): unknown {
+  const nt = pendingNewTarget;
+  pendingNewTarget = undefined;
+  return nt;
+}
+
+/** `fn` for a function expression that reads `new.target`: its plain form hands it to the generator. */
+export function fnNew<G extends (...args: any[]) => Green<unknown>>(gen: G, name: string, length: number) {
+  const plain = function (this: unknown) {
+    pendingNewTarget = new.target;
     return runPlain(gen.apply(this, arguments as never), name);
   };
   Object.defineProperty(plain, 'name', { value: name, configurable: true });

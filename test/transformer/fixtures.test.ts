@@ -108,8 +108,9 @@ describe('transform fixtures', () => {
           writeFileSync(join(runDir, `${base}.js.map`), JSON.stringify(map));
         }
       }
+      // Messages may name files by absolute path: write them relative to the case, as the locations are.
       const diagText = sortDiagnostics(diagnostics)
-        .map((d) => formatDiagnostic(d, caseDir))
+        .map((d) => formatDiagnostic(d, caseDir).replaceAll(caseDir + '/', '').replaceAll(ROOT + '/', ''))
         .join('\n');
       checkFile(join(caseDir, 'diagnostics.txt'), diagText === '' ? undefined : diagText + '\n', `${name}: diagnostics`);
       if (config.run === false) return;

@@ -171,6 +171,11 @@ export class CallRewriter {
       }
       return f.createCallExpression(f.createPropertyAccessExpression(ref.value, 'call'), undefined, [thisArg, ...args]);
     }
+    if (site.builtin === 'Function.prototype.bind' && ref.memberOf !== undefined && ts.isCallExpression(node)) {
+      // Not a suspension: the bound function keeps the green form (`__gl.bind(f, thisArg, ...args)`).
+      const recv = (ref.value as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+      return f.createCallExpression(ctx.helper('bind'), undefined, [recv, ...args]);
+    }
     if (site.builtin !== undefined) {
       if (builtins[site.builtin] !== undefined && ref.memberOf !== undefined) {
         const recv = (ref.value as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;

@@ -7,7 +7,7 @@
  * finally calls the iterator's `return()` on break, return and throw, as native for-of does.
  */
 import ts from 'typescript';
-import { type EmitContext, yieldStar } from './context.js';
+import { type EmitContext, type GenState, skipOuter, yieldStar } from './context.js';
 
 type Visit = (n: ts.Node) => ts.Node;
 
@@ -16,6 +16,8 @@ export function lowerForOf(
   node: ts.ForOfStatement,
   labels: ts.Identifier[],
   visit: Visit,
+  /** Does the analysis say this node's iteration may block (here: an array pattern over each element)? */
+  blocks: (n: ts.Node) => boolean,
 ): ts.Statement {
   const f = ctx.factory;
   const it = f.createIdentifier(ctx.names.unique('__it'));
@@ -26,9 +28,10 @@ export function lowerForOf(
   if (ts.isVariableDeclarationList(init)) {
     const decl = init.declarations[0];
     const name = visit(decl.name) as ts.BindingName;
+    const v = ts.isArrayBindingPattern(decl.name) && blocks(decl.name) ? collectForPattern(ctx, decl.name, value) : value;
     bind = f.createVariableStatement(
       undefined,
-      f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, value)], init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)),
+      f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, v)], init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)),
     );
   } else {
     bind = f.createExpressionStatement(f.createAssignment(visit(init) as ts.Expression, value));
@@ -52,6 +55,57 @@ export function lowerForOf(
   const close = f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(it, 'close'), undefined, []));
   const tryStmt = f.createTryStatement(f.createBlock([loop], false), undefined, f.createBlock([close], false));
   return ts.setTextRange(f.createBlock([decl, tryStmt], false), node);
+}
+
+/**
+ * `for (const [a, b] of xs)` whose iterable is ordinary but whose elements may block: the loop stays, its
+ * variable is a fresh one, and the pattern is bound at the top of the body from `yield* collectSome(e, 2)`.
+ */
+export function lowerElementPattern(ctx: EmitContext, node: ts.ForOfStatement, visit: Visit): ts.Statement {
+  const f = ctx.factory;
+  const init = node.initializer as ts.VariableDeclarationList;
+  const decl = init.declarations[0];
+  const pattern = decl.name as ts.ArrayBindingPattern;
+  const e = f.createIdentifier(ctx.names.unique('__e'));
+  const flags = init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const);
+  const bind = f.createVariableStatement(
+    undefined,
+    f.createVariableDeclarationList([f.createVariableDeclaration(visit(pattern) as ts.BindingName, undefined, undefined, collectForPattern(ctx, pattern, e))], flags),
+  );
+  const body = visit(node.statement) as ts.Statement;
+  const loopBody = ts.isBlock(body) ? f.updateBlock(body, [bind, ...body.statements]) : f.createBlock([bind, body], false);
+  return f.updateForOfStatement(
+    node,
+    node.awaitModifier,
+    f.createVariableDeclarationList([f.createVariableDeclaration(e)], flags),
+    visit(node.expression) as ts.Expression,
+    loopBody,
+  );
+}
+
+/**
+ * `[a, b] = xs` whose right side may block: `[a, b] = yield* collectSome(xs, 2)`. The assignment's value is
+ * the right side, so where it is used the right side is kept in a temporary: `(t = xs, [a, b] = ..., t)`.
+ */
+export function lowerArrayAssignment(ctx: EmitContext, st: GenState, node: ts.BinaryExpression, visit: Visit): ts.Expression {
+  const f = ctx.factory;
+  const left = visit(node.left) as ts.Expression;
+  const lit = skipOuter(node.left) as ts.ArrayLiteralExpression;
+  const last = lit.elements[lit.elements.length - 1];
+  const n = last !== undefined && ts.isSpreadElement(last) ? -1 : lit.elements.length;
+  const right = visit(node.right) as ts.Expression;
+  const collect = (x: ts.Expression) =>
+    yieldStar(
+      f.createCallExpression(ctx.helper('collectSome'), undefined, [
+        x,
+        n < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(1)) : f.createNumericLiteral(n),
+      ]),
+    );
+  if (ts.isExpressionStatement(node.parent)) return f.updateBinaryExpression(node, left, node.operatorToken, collect(right));
+  const t = st.temp();
+  return f.createParenthesizedExpression(
+    f.createCommaListExpression([f.createAssignment(t, right), f.createAssignment(left, collect(t)), t]),
+  );
 }
 
 /** `...xs` → `...(yield* __gl.collect(xs))` */

@@ -37,5 +37,13 @@ export function rekeyAnalysis(a: FileAnalysis, target: ts.SourceFile): FileAnaly
     const m = map(e);
     if (m !== undefined) spawnAdapted.add(m);
   }
-  return { ...a, sourceFile: target, green, calls, iterations, spawnAdapted };
+  let bindCalls: Set<ts.CallExpression> | undefined;
+  if (a.bindCalls !== undefined) {
+    bindCalls = new Set();
+    for (const c of a.bindCalls) {
+      const m = map(c);
+      if (m !== undefined) bindCalls.add(m);
+    }
+  }
+  return { ...a, sourceFile: target, green, calls, iterations, spawnAdapted, bindCalls };
 }

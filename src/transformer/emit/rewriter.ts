@@ -15,8 +15,8 @@
 import ts from 'typescript';
 import type { FunctionLike } from '../analysis/types.js';
 import { CallRewriter } from './calls.js';
-import { type EmitContext, GenState, skipParens, yieldStar } from './context.js';
-import { collectForPattern, lowerForOf, lowerSpread } from './iterations.js';
+import { type EmitContext, GenState, skipOuter, skipParens, yieldStar } from './context.js';
+import { collectForPattern, lowerArrayAssignment, lowerElementPattern, lowerForOf, lowerSpread } from './iterations.js';
 import { formalLength, inferredName, lexicalUses } from './scan.js';
 import { type Lexical, lexicalCapture, visitLexical } from './lexical.js';
 
@@ -74,11 +74,25 @@ export class Rewriter {
       return this.plain(node);
     }
     if (ts.isDecorator(node)) return node;
+    if (st === undefined && ts.isCallExpression(node) && this.ctx.analysis.bindCalls?.has(node)) {
+      const r = this.plainBind(node);
+      if (r !== undefined) return r;
+    }
     if (st !== undefined) {
       const r = this.visitInGreen(node, st);
       if (r !== undefined) return r;
     }
     return ts.visitEachChild(node, this.visit, this.tctx);
+  }
+
+  /** `f.bind(t, ...a)` in plain code where `f` may be green: `__gl.bind(f, t, ...a)` keeps the green form. */
+  private plainBind(node: ts.CallExpression): ts.Node | undefined {
+    const callee = skipOuter(node.expression);
+    if (node.questionDotToken !== undefined || !ts.isPropertyAccessExpression(callee) || callee.questionDotToken !== undefined) return undefined;
+    if (callee.name.text !== 'bind' || ts.isOptionalChain(callee.expression)) return undefined;
+    const f = this.f;
+    const args = [callee.expression, ...node.arguments].map((a) => this.visit(a) as ts.Expression);
+    return ts.setTextRange(f.createCallExpression(this.ctx.helper('bind'), undefined, args), node);
   }
 
   /** Visit `node` as plain code (no generator context). */
@@ -111,7 +125,19 @@ export class Rewriter {
       }
       return undefined;
     }
-    if (ts.isForOfStatement(node) && this.blocks(node)) return lowerForOf(this.ctx, node, [], this.visit);
+    if (ts.isForOfStatement(node)) {
+      if (this.blocks(node)) return lowerForOf(this.ctx, node, [], this.visit, this.blocksFn);
+      if (elementPattern(node) !== undefined && this.blocks(elementPattern(node)!)) return lowerElementPattern(this.ctx, node, this.visit);
+      return undefined;
+    }
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isArrayLiteralExpression(skipOuter(node.left)) &&
+      this.blocks(node.left)
+    ) {
+      return lowerArrayAssignment(this.ctx, st, node, this.visit);
+    }
     if (ts.isLabeledStatement(node)) {
       const labels: ts.Identifier[] = [];
       let s: ts.Statement = node;
@@ -119,7 +145,7 @@ export class Rewriter {
         labels.push(s.label);
         s = s.statement;
       }
-      if (ts.isForOfStatement(s) && this.blocks(s)) return lowerForOf(this.ctx, s, labels, this.visit);
+      if (ts.isForOfStatement(s) && this.blocks(s)) return lowerForOf(this.ctx, s, labels, this.visit, this.blocksFn);
       return undefined;
     }
     if (ts.isSpreadElement(node) && this.blocks(node)) return lowerSpread(this.ctx, node, this.visit);
@@ -135,6 +161,8 @@ export class Rewriter {
     }
     return undefined;
   }
+
+  private readonly blocksFn = (node: ts.Node): boolean => this.blocks(node);
 
   private blocks(node: ts.Node): boolean {
     const k = this.ctx.analysis.iterations.get(node);
@@ -193,18 +221,22 @@ export class Rewriter {
   private generatorParts(
     node: ts.FunctionLikeDeclarationBase,
     lex?: Lexical,
-  ): { params: ts.ParameterDeclaration[]; body: ts.Block; st: GenState } {
+  ): { params: ts.ParameterDeclaration[]; body: ts.Block; st: GenState; ownNewTarget: boolean } {
     const f = this.f;
     const st = new GenState(this.ctx.tempPrefix, node);
     const saved = this.st;
     const savedLex = this.lex;
     let params: ts.ParameterDeclaration[];
     let body: ts.Block;
+    // A function declaration or expression reading its own `new.target` takes it from its wrapper (lexical.ts).
+    const ownNewTarget = (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) && lexicalUses(node.body!).newTarget;
+    const newTarget = ownNewTarget ? st.temp() : undefined;
     this.lex = lex;
     try {
       // Parameters are visited as plain code: a default value cannot suspend (`yield` is not allowed there).
       params = node.parameters.map((p) => this.plain(p, true));
       this.st = st;
+      if (newTarget !== undefined) this.lex = { ...lex, newTarget: newTarget.text };
       const b = node.body!;
       if (ts.isBlock(b)) body = this.visitScope(b) as ts.Block;
       else {
@@ -214,6 +246,10 @@ export class Rewriter {
     } finally {
       this.st = saved;
       this.lex = savedLex;
+    }
+    if (newTarget !== undefined) {
+      const take = f.createExpressionStatement(f.createAssignment(newTarget, f.createCallExpression(this.ctx.helper('takeNewTarget'), undefined, [])));
+      body = f.updateBlock(body, [take, ...body.statements]);
     }
     if (st.temps.length > 0) {
       // Trailing parameters add no line; but a rest parameter must stay last, and in sloppy code a function
@@ -229,7 +265,7 @@ export class Rewriter {
         for (const t of st.temps) params.push(f.createParameterDeclaration(undefined, undefined, t));
       }
     }
-    return { params, body, st };
+    return { params, body, st, ownNewTarget };
   }
 
   private greenDeclaration(node: ts.FunctionDeclaration): ts.Node {
@@ -237,7 +273,7 @@ export class Rewriter {
     const ctx = this.ctx;
     const name = node.name?.text ?? ctx.names.unique('__default');
     const genName = ctx.genName(node);
-    const { params, body } = this.generatorParts(node);
+    const { params, body, ownNewTarget } = this.generatorParts(node);
     const gen = f.createFunctionDeclaration(
       node.modifiers?.filter((m) => m.kind === ts.SyntaxKind.DeclareKeyword) as ts.Modifier[] | undefined,
       f.createToken(ts.SyntaxKind.AsteriskToken),
@@ -264,6 +300,9 @@ export class Rewriter {
       undefined,
       f.createBlock(
         [
+          ...(ownNewTarget
+            ? [f.createExpressionStatement(f.createCallExpression(ctx.helper('setNewTarget'), undefined, [f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target'))]))]
+            : []),
           f.createReturnStatement(
             f.createCallExpression(ctx.helper('runPlain'), undefined, [
               f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(genName), 'apply'), undefined, [
@@ -295,7 +334,7 @@ export class Rewriter {
     // generator function, which has its own: `this` is bound, the others are captured where the arrow is made.
     const uses = isArrow ? lexicalUses(node) : undefined;
     const capture = uses !== undefined ? lexicalCapture(this, node as ts.ArrowFunction, uses, this.lex) : undefined;
-    const { params, body } = this.generatorParts(node, capture?.lex);
+    const { params, body, ownNewTarget } = this.generatorParts(node, capture?.lex);
     const name = node.name?.text ?? inferredName(node);
     // Name the generator (stack traces) unless the name would shadow something the body refers to.
     const selfRef = ts.isFunctionExpression(node) && node.name !== undefined && mentions(node.body, node.name.text);
@@ -314,7 +353,7 @@ export class Rewriter {
     if (uses?.this || uses?.super) {
       gen = f.createCallExpression(f.createPropertyAccessExpression(f.createParenthesizedExpression(gen), 'bind'), undefined, [f.createThis()]);
     }
-    let result: ts.Expression = f.createCallExpression(ctx.helper('fn'), undefined, [
+    let result: ts.Expression = f.createCallExpression(ctx.helper(ownNewTarget ? 'fnNew' : 'fn'), undefined, [
       gen,
       f.createStringLiteral(name),
       f.createNumericLiteral(formalLength(node.parameters)),
@@ -503,6 +542,14 @@ function updateStatements(
   if (ts.isCaseClause(node)) return f.updateCaseClause(node, expression ?? node.expression, statements);
   if (ts.isDefaultClause(node)) return f.updateDefaultClause(node, statements);
   return f.updateSourceFile(node, statements);
+}
+
+/** `for (const [a, b] of xs)`: the array pattern bound to each element. */
+function elementPattern(node: ts.ForOfStatement): ts.ArrayBindingPattern | undefined {
+  const init = node.initializer;
+  if (!ts.isVariableDeclarationList(init)) return undefined;
+  const name = init.declarations[0]?.name;
+  return name !== undefined && ts.isArrayBindingPattern(name) ? name : undefined;
 }
 
 /** The outermost node of an optional chain (its parent does not continue the chain). */

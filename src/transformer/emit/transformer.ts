@@ -31,7 +31,8 @@ export function createGreenletsTransformer(
     const patch = mayNeedPatch(sf, options.patch);
     if (analysis === undefined) return sf;
     const esm = isEsmOutput(sf, tctx.getCompilerOptions());
-    const nothingGreen = analysis.green.size === 0 && analysis.calls.size === 0 && !analysis.topLevelBlocks;
+    const nothingGreen =
+      analysis.green.size === 0 && analysis.calls.size === 0 && !analysis.topLevelBlocks && (analysis.bindCalls?.size ?? 0) === 0;
     if (nothingGreen && !patch) {
       hooks.onDiagnostics?.(sf.fileName, analysis.diagnostics);
       return sf;
