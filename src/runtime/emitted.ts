@@ -25,6 +25,19 @@ export function fn<G extends (...args: any[]) => Green<unknown>>(gen: G, name: s
 }
 
 /**
+ * `install(f, f$green, g, g$green, ...)`, first in a scope with green function declarations: each plain
+ * wrapper gets its generator as [GREEN], and the generator the wrapper's name, so stack traces show `f`.
+ */
+export function install(...pairs: Array<(...args: any[]) => unknown>): void {
+  for (let i = 0; i < pairs.length; i += 2) {
+    const wrapper = pairs[i] as any;
+    const gen = pairs[i + 1]!;
+    wrapper[GREEN] = gen;
+    Object.defineProperty(gen, 'name', { value: wrapper.name, configurable: true });
+  }
+}
+
+/**
  * `new.target` of a green function declaration or expression: its generator cannot see the plain wrapper's,
  * so the wrapper hands it over (`setNewTarget(new.target)`) right before starting the generator, whose body
  * takes it first thing (`takeNewTarget()`). A green call is never a construct call: nothing was handed over,

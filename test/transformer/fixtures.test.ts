@@ -115,7 +115,10 @@ describe('transform fixtures', () => {
       checkFile(join(caseDir, 'diagnostics.txt'), diagText === '' ? undefined : diagText + '\n', `${name}: diagnostics`);
       if (config.run === false) return;
       const r = await runNode(join(runDir, 'input.js'), 20000, ['--enable-source-maps']);
-      const stderr = r.stderr.replaceAll(caseDir + '/', './').replaceAll(runDir + '/', './');
+      const stderr = r.stderr
+        .replaceAll(`file://${runDir}/`, './')
+        .replaceAll(caseDir + '/', './')
+        .replaceAll(runDir + '/', './');
       checkFile(join(caseDir, 'stdout.txt'), r.stdout, `${name}: stdout (stderr was:\n${stderr})`);
       expect(r.exit, `${name}: exit status (stderr:\n${stderr})`).toBe(config.exitCode ?? 0);
       const wanted = readIf(join(caseDir, 'stderr.txt'));

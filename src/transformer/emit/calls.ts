@@ -157,6 +157,10 @@ export class CallRewriter {
     const ctx = this.ctx;
     const site: CallSite | undefined = ctx.analysis.calls.get(node);
     const args = this.args(node);
+    const at = calleeName(node);
+    // `.call` is where V8 places the frame of a call (and of a suspended `yield*` through it): map it to the
+    // original callee's name, so stack traces show the columns the original code would.
+    const call = () => mappedName('call', at);
     const thisArg = ref.memberOf ?? ref.thisArg ?? f.createVoidZero();
     if (site === undefined || site.kind === 'plain') {
       // An ordinary call: keep `this` as the original expression would.
@@ -169,7 +173,7 @@ export class CallRewriter {
         }
         return f.createCallExpression(ref.value, undefined, args);
       }
-      return f.createCallExpression(f.createPropertyAccessExpression(ref.value, 'call'), undefined, [thisArg, ...args]);
+      return f.createCallExpression(f.createPropertyAccessExpression(ref.value, call()), undefined, [thisArg, ...args]);
     }
     if (site.builtin === 'Function.prototype.bind' && ref.memberOf !== undefined && ts.isCallExpression(node)) {
       // Not a suspension: the bound function keeps the green form (`__gl.bind(f, thisArg, ...args)`).
@@ -180,21 +184,21 @@ export class CallRewriter {
       if (builtins[site.builtin] !== undefined && ref.memberOf !== undefined) {
         const recv = (ref.value as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
         const fn = f.createElementAccessExpression(ctx.helper('builtins'), f.createStringLiteral(site.builtin));
-        return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(fn, 'call'), undefined, [recv, ...args]));
+        return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(fn, call()), undefined, [recv, ...args]));
       }
       ctx.report(node, 'GL2010', 'warning', `No green equivalent of the built-in ${site.builtin} here; calling it dynamically.`);
-      return this.dynamic(node, ref, thisArg, args);
+      return this.dynamic(node, ref, thisArg, args, at);
     }
     if (site.direct !== undefined && ctx.isGreen(site.direct) && site.direct.getSourceFile() === ctx.analysis.sourceFile) {
       const gen = f.createIdentifier(ctx.genName(site.direct));
-      return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(gen, 'call'), undefined, [thisArg, ...args]));
+      return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(gen, call()), undefined, [thisArg, ...args]));
     }
     if (site.kind === 'green') {
       return yieldStar(
-        f.createCallExpression(f.createPropertyAccessExpression(ctx.greenOf(ref.value), 'call'), undefined, [thisArg, ...args]),
+        f.createCallExpression(f.createPropertyAccessExpression(ctx.greenOf(ref.value), call()), undefined, [thisArg, ...args]),
       );
     }
-    return this.dynamic(node, ref, thisArg, args);
+    return this.dynamic(node, ref, thisArg, args, at);
   }
 
   private dynamic(
@@ -202,10 +206,15 @@ export class CallRewriter {
     ref: Ref,
     thisArg: ts.Expression,
     args: ts.Expression[],
+    at: ts.Node,
   ): ts.Expression {
     const f = this.ctx.factory;
     const ctx = this.ctx;
-    const original = ts.isCallExpression(node) ? node.arguments : [];
+    const original = ts.isCallExpression(node)
+      ? node.arguments
+      : ts.isTemplateExpression(node.template)
+        ? node.template.templateSpans.map((s) => s.expression)
+        : [];
     if (original.every((a) => isCheap(a, { n: 0 }))) {
       const t = this.st.temp();
       const test = f.createBinaryExpression(
@@ -214,16 +223,21 @@ export class CallRewriter {
         f.createVoidZero(),
       );
       const green = yieldStar(
-        f.createCallExpression(f.createPropertyAccessExpression(ctx.greenOf(t), 'call'), undefined, [thisArg, ...args]),
+        f.createCallExpression(f.createPropertyAccessExpression(ctx.greenOf(t), mappedName('call', at)), undefined, [thisArg, ...args]),
       );
       const hasThis = ref.memberOf !== undefined || ref.thisArg !== undefined;
       const plain = hasThis
-        ? f.createCallExpression(f.createPropertyAccessExpression(t, 'call'), undefined, [thisArg, ...args])
-        : f.createCallExpression(t, undefined, args);
+        ? f.createCallExpression(f.createPropertyAccessExpression(t, mappedName('call', at)), undefined, [thisArg, ...args])
+        : f.createCallExpression(mappedName(t.text, at), undefined, args);
       return f.createConditionalExpression(test, undefined, green, undefined, plain);
     }
+    ctx.usedRuntime = true;
     return yieldStar(
-      f.createCallExpression(ctx.helper('callDynamic'), undefined, [ref.value, thisArg, f.createArrayLiteralExpression(args)]),
+      f.createCallExpression(
+        f.createPropertyAccessExpression(f.createIdentifier(ctx.rt), mappedName('callDynamic', at)),
+        undefined,
+        [ref.value, thisArg, f.createArrayLiteralExpression(args)],
+      ),
     );
   }
 
@@ -246,6 +260,21 @@ export function templateArguments(ctx: EmitContext, node: ts.TaggedTemplateExpre
     t.templateSpans.map((s) => f.createTemplateSpan(f.createNumericLiteral(0), s.literal)),
   );
   return [f.createTaggedTemplateExpression(ctx.helper('tpl'), undefined, strings), ...t.templateSpans.map((s) => visit(s.expression) as ts.Expression)];
+}
+
+/** The node V8 would place a call's frame at: the property of a member call, else the callee. */
+function calleeName(node: ts.CallExpression | ts.TaggedTemplateExpression): ts.Node {
+  const callee = skipOuter(ts.isCallExpression(node) ? node.expression : node.tag);
+  if (ts.isPropertyAccessExpression(callee)) return callee.name;
+  if (ts.isElementAccessExpression(callee)) return callee.argumentExpression;
+  return callee;
+}
+
+/** A fresh identifier whose source position is `at`'s. */
+function mappedName(text: string, at: ts.Node): ts.Identifier {
+  const id = ts.factory.createIdentifier(text);
+  if (at.pos >= 0) ts.setSourceMapRange(id, { pos: at.getStart(), end: at.end });
+  return id;
 }
 
 /** Safe to evaluate again in place of a temporary: reading it has no effect and gives the same value. */

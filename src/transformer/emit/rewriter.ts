@@ -4,7 +4,7 @@
  * plain code exactly as it would without the transform.
  *
  * Shapes (docs/architecture.md):
- *   function f(a) { body }   →  f[__gl.GREEN] = f$green;            (top of the enclosing scope)
+ *   function f(a) { body }   →  __gl.install(f, f$green);            (top of the enclosing scope)
  *                               function* f$green(a, __t0) { body }  (in place: same lines)
  *                               function f(a) { return __gl.runPlain(f$green.apply(this, arguments), "f"); }  (end of scope)
  *   (a) => body              →  __gl.fn(function* (a, __t0) { body }.bind(this), "name", 1)   (bind only if `this` is used)
@@ -21,7 +21,8 @@ import { formalLength, inferredName, lexicalUses } from './scan.js';
 import { type Lexical, lexicalCapture, visitLexical } from './lexical.js';
 
 interface ScopeFrame {
-  installs: ts.Statement[];
+  /** `[wrapper, generator]` name pairs of the scope's green declarations: one `__gl.install(...)` statement. */
+  installs: Array<[string, string]>;
   wrappers: ts.Statement[];
 }
 
@@ -317,11 +318,8 @@ export class Rewriter {
       ),
     );
     ts.setOriginalNode(wrapper, node);
-    const install = f.createExpressionStatement(
-      f.createAssignment(ctx.greenOf(f.createIdentifier(name)), f.createIdentifier(genName)),
-    );
     const frame = this.scopeOf(node);
-    frame.installs.push(install);
+    frame.installs.push([name, genName]);
     frame.wrappers.push(wrapper);
     return gen;
   }
@@ -424,6 +422,14 @@ export class Rewriter {
     return frame;
   }
 
+  /** `__gl.install(f, f$green, g, g$green)`: the declarations' [GREEN] (and the generators' names, for stack
+   * traces), before anything in the scope can use them. */
+  private installStatement(frame: ScopeFrame): ts.Statement {
+    const f = this.f;
+    const args = frame.installs.flatMap(([w, g]) => [f.createIdentifier(w), f.createIdentifier(g)]);
+    return f.createExpressionStatement(f.createCallExpression(this.ctx.helper('install'), undefined, args));
+  }
+
   /** A list of statements: green declarations' installs go first (after directives), wrappers last. */
   visitScope(node: ts.Block | ts.ModuleBlock | ts.CaseClause | ts.DefaultClause | ts.SourceFile): ts.Node {
     // A case test is evaluated in the switch's function (and may block there).
@@ -438,7 +444,7 @@ export class Rewriter {
     const list = [...statements];
     let at = 0;
     while (at < list.length && ts.isExpressionStatement(list[at]) && ts.isStringLiteral((list[at] as ts.ExpressionStatement).expression)) at++;
-    list.splice(at, 0, ...frame.installs);
+    list.splice(at, 0, this.installStatement(frame));
     list.push(...frame.wrappers);
     return updateStatements(this.f, node, list, expression);
   }
@@ -455,7 +461,7 @@ export class Rewriter {
     this.scopes.delete(node);
     const f = this.f;
     const list = clauses.map((c, i) => {
-      let statements = c.statements.length > 0 ? [...frame.installs, ...c.statements] : [...c.statements];
+      let statements = c.statements.length > 0 ? [this.installStatement(frame), ...c.statements] : [...c.statements];
       if (i === clauses.length - 1) statements = [...statements, ...frame.wrappers];
       return ts.isCaseClause(c) ? f.updateCaseClause(c, c.expression, statements) : f.updateDefaultClause(c, statements);
     });
@@ -470,7 +476,7 @@ export class Rewriter {
     const list = [...statements];
     let at = 0;
     while (at < list.length && ts.isExpressionStatement(list[at]) && ts.isStringLiteral((list[at] as ts.ExpressionStatement).expression)) at++;
-    list.splice(at, 0, ...frame.installs);
+    list.splice(at, 0, this.installStatement(frame));
     list.push(...frame.wrappers);
     return list;
   }
