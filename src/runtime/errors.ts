@@ -12,7 +12,7 @@ export class BlockingSwitchOutError extends Error {
     super('');
     this.name = 'BlockingSwitchOutError';
     this.functionName = functionName;
-    this.callerLocation = detail === undefined ? callerOf(this.stack) : null;
+    this.callerLocation = detail === undefined ? callerOf(this.stack, functionName) : null;
     const at = this.callerLocation !== null ? `, at ${this.callerLocation}` : '';
     this.message =
       detail ??
@@ -29,10 +29,19 @@ export class BlockingSwitchOutError extends Error {
 // Frames of the runtime (source or built) and of Node, which are not "the caller".
 const RUNTIME_FRAME = /[\\/](?:src|dist)[\\/]runtime[\\/]|\(node:|at node:|\(<anonymous>\)/;
 
-function callerOf(stack: string | undefined): string | null {
+function callerOf(stack: string | undefined, functionName: string): string | null {
   if (!stack) return null;
+  // The first frame outside the runtime may be the function's own plain wrapper (the transform emits one per
+  // green function declaration: `function f() { return runPlain(...) }`); the caller is the frame after it.
+  const own = functionName.split('.').pop()!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const wrapper = new RegExp(`^\\s*at (?:[\\w$.]+\\.)?${own} \\(`);
+  let first = true;
   for (const line of stack.split('\n').slice(1)) {
     if (RUNTIME_FRAME.test(line)) continue;
+    if (first) {
+      first = false;
+      if (own !== '' && wrapper.test(line)) continue;
+    }
     const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(line);
     if (m) return m[1].replace(/^file:\/\//, '');
   }
