@@ -45,6 +45,8 @@ export function perFileCompilerOptions(fileName: string, options: TransformOptio
   const cjs = /\.c[jt]s$/.test(fileName);
   return {
     target: ts.ScriptTarget.ES2022,
+    // What Node 20 has (findLast, Symbol.dispose, …), so the checker resolves those calls (no tsconfig here).
+    lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
     module: cjs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     jsx: ts.JsxEmit.Preserve,
