@@ -616,6 +616,10 @@ export class Collector {
       }
     } else if (ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) {
       this.flow.addEdge(this.valueNode(fn.body), this.retNode(fn));
+    } else if (ts.isFunctionExpression(fn) && fn.name) {
+      // `function inner() { inner(); }`: the name is bound to the function inside it.
+      const sym = this.declSymbol(fn);
+      if (sym) this.flow.addValue(this.varNode(sym), v);
     }
     if (kind === 'fn' && this.isTaggedRoot(fn)) this.rootContainers.push(c);
     for (const p of fn.parameters) {
@@ -742,7 +746,7 @@ export class Collector {
   private isFixedFunction(sym: ts.Symbol): boolean {
     const d = sym.valueDeclaration ?? sym.declarations?.[0];
     if (!d) return false;
-    if (ts.isFunctionDeclaration(d)) return true;
+    if (ts.isFunctionDeclaration(d) || ts.isFunctionExpression(d)) return true;
     if (ts.isVariableDeclaration(d) && ts.getCombinedNodeFlags(d) & ts.NodeFlags.Const) return isFunctionExpr(d.initializer);
     if (ts.isExportAssignment(d)) return isFunctionExpr(d.expression);
     return false;

@@ -170,7 +170,7 @@ export class Solver {
   private evaluate(site: Site): void {
     const c = site.container;
     const { col } = this;
-    if (site.builtin && !site.collectsBlocking) {
+    if (site.builtin) {
       const cb = (site.node as ts.CallExpression).arguments?.[site.builtin.callback];
       const v = this.firstGreen(col.flow.values(site.args[site.builtin.callback] ?? -1), (t) => this.callbackAllows(site, t));
       if (v === undefined) return;
@@ -389,11 +389,19 @@ export class Solver {
     }
   }
 
+  /** The callee as a diagnostic names it: its text when short and simple (`em.on`, `fs.readFile`), else the
+   * declaring type and the member (`Promise.catch` for `p.then(...).catch`). */
   private calleeText(site: Site): string {
     const e = ts.isCallExpression(site.node) ? site.node.expression : ts.isNewExpression(site.node) ? site.node.expression : site.node.tag;
-    const text = e.getText(site.container.sourceFile);
-    const short = text.length > 60 ? text.slice(0, 57) + '...' : text;
-    return ts.isNewExpression(site.node) ? `new ${short}` : short;
+    let text = e.getText(site.container.sourceFile).replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ');
+    if (text.length > 40 || /[()[\]]/.test(text)) {
+      const member = ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+      const parent = site.external?.parent;
+      const owner = parent && (ts.isInterfaceDeclaration(parent) || ts.isClassDeclaration(parent)) ? parent.name?.text : undefined;
+      if (member !== undefined) text = `${owner ?? '…'}.${member}`;
+      else if (text.length > 40) text = text.slice(0, 37) + '...';
+    }
+    return ts.isNewExpression(site.node) ? `new ${text}` : text;
   }
 
   private checkThreadBlockers(): void {

@@ -68,6 +68,8 @@ export interface Analyzed {
   codes(name?: string): string[];
   diagnostics(name?: string): GreenletsDiagnostic[];
   fn(name: string, fnName: string): ts.Node;
+  /** analysis.explain of the function named `fnName`, with the test directory taken out of paths. */
+  explain(name: string, fnName: string): string[];
   /** `dir/name:line:col` of the first occurrence of `text` in the file (how anonymous functions are named). */
   at(name: string, text: string): string;
   /** The function-like whose source text starts with `text`. */
@@ -95,7 +97,7 @@ export function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
 
 export function analyze(files: Record<string, string>, options: AnalysisOptions & ProjectOptions = {}): Analyzed {
   const dir = writeProject(files, options);
-  const rootNames = Object.keys(files).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+  const rootNames = Object.keys(files).filter((f) => /\.[cm]?tsx?$/.test(f)).map((f) => path.join(dir, f));
   const opts = { ...compilerOptions, ...options.compilerOptions };
   const program = ts.createProgram(rootNames, opts, cachingHost(opts));
   const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
@@ -121,7 +123,7 @@ export function analyze(files: Record<string, string>, options: AnalysisOptions 
   };
   const file = (name: string) => analysis.file(sf(name));
   const diagnostics = (name?: string) =>
-    name ? file(name).diagnostics : Object.keys(files).filter((f) => f.endsWith('.ts')).flatMap((f) => file(f).diagnostics);
+    name ? file(name).diagnostics : Object.keys(files).filter((f) => /\.[cm]?tsx?$/.test(f)).flatMap((f) => file(f).diagnostics);
   return {
     dir,
     program,
@@ -148,6 +150,10 @@ export function analyze(files: Record<string, string>, options: AnalysisOptions 
     diagnostics,
     fn(name, fnName) {
       return find(name, (n) => (ts.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body !== undefined && functionName(n) === fnName));
+    },
+    explain(name, fnName) {
+      const node = find(name, (n) => ts.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body !== undefined && functionName(n) === fnName);
+      return analysis.explain(node as never).map((l) => l.split(dir + '/').join(''));
     },
     at(name, text) {
       const s = sf(name);
