@@ -54,7 +54,7 @@ export async function loadProject(
     projectReferences: parsed.projectReferences,
     configFileParsingDiagnostics: parsed.errors,
   });
-  onPhase(`analysing ${program.getSourceFiles().length} files`);
+  onPhase(`analysing ${program.getSourceFiles().filter((sf) => !sf.isDeclarationFile).length} files`);
   const project = index.createProjectTransformer({ tsconfig, program, options });
   return { tx, project, configDiagnostics: diagnostics, parsed };
 }

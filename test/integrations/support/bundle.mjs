@@ -14,7 +14,9 @@ const own = createRequire(import.meta.url);
 const tool = (name) => import(pathToFileURL(own.resolve(name)).href);
 const fromProject = createRequire(path.join(process.cwd(), 'package.json'));
 const plugin = async () => (await import(pathToFileURL(fromProject.resolve(`greenlets/${which}`)).href)).default(options);
-const external = (id) => id.startsWith('node:');
+// Rollup without a node-resolve plugin keeps packages external (a Node library build): then greenlets must be
+// external too, or the bundle would hold a second copy of the runtime beside the one tasklib imports.
+const rollupExternal = (id, _importer, resolved) => id.startsWith('node:') || (!resolved && !id.startsWith('.') && !path.isAbsolute(id));
 
 if (which === 'esbuild') {
   const esbuild = await tool('esbuild');
@@ -30,7 +32,7 @@ if (which === 'esbuild') {
   });
 } else if (which === 'rollup') {
   const { rollup } = await tool('rollup');
-  const bundle = await rollup({ input: entry, plugins: [await plugin()], external, onwarn: (w) => process.stderr.write(`rollup: ${w.message}\n`) });
+  const bundle = await rollup({ input: entry, plugins: [await plugin()], external: rollupExternal, onwarn: (w) => process.stderr.write(`rollup: ${w.message}\n`) });
   await bundle.write({ file: outfile, format: 'es', sourcemap: true });
 } else if (which === 'vite') {
   const { build } = await tool('vite');
