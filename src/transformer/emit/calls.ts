@@ -186,7 +186,17 @@ export class CallRewriter {
         const fn = f.createElementAccessExpression(ctx.helper('builtins'), f.createStringLiteral(site.builtin));
         return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(fn, call()), undefined, [recv, ...args]));
       }
-      ctx.report(node, 'GL2010', 'warning', `No green equivalent of the built-in ${site.builtin} here; calling it dynamically.`);
+      const callee = ts.isCallExpression(node) ? node.expression.getText() : node.tag.getText();
+      ctx.report(
+        node,
+        'GL2010',
+        'warning',
+        `${callee}(...) is ${site.builtin} called without its receiver, which the green ${site.builtin} needs; it is called plainly here, so a green callback or a blocking iterable throws BlockingSwitchOutError. Fix: ${
+          site.builtin.includes('.prototype.')
+            ? `call it as a method of the object (\`xs.${site.builtin.split('.').pop()}(...)\`)`
+            : `call it as \`${site.builtin.replace('TypedArray', 'Uint8Array')}(...)\``
+        }.`,
+      );
       return this.dynamic(node, ref, thisArg, args, at);
     }
     if (site.direct !== undefined && ctx.isGreen(site.direct) && site.direct.getSourceFile() === ctx.analysis.sourceFile) {

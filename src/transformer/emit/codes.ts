@@ -25,6 +25,9 @@ export const emitterCodes = {
   GL2010: {
     category: 'warning',
     summary: 'a higher-order built-in with a green callback called in a form the green equivalent cannot take',
+    // The analysis reports built-ins only for method calls (`xs.map(cb)`), so no input reaches it today; a
+    // unit test drives it with an analysis that does.
+    fixture: false,
   },
   GL9001: { category: 'error', summary: 'a syntax error (TypeScript reports it; the file is emitted as TypeScript can)' },
   GL9002: { category: 'error', summary: 'a type error (TypeScript reports it; the file is still transformed)' },

@@ -41,22 +41,22 @@ export function patchesFetch(patch: TransformOptions['patch']): boolean {
 /**
  * Rewrite module specifiers in import/export declarations, `import x = require()`, `require()` and `import()`.
  * `fetchAlias`, when given, is the namespace the green fetch is read from: references to the global `fetch`
- * become `alias.fetch` (unless the file declares its own `fetch`).
+ * (and `globalThis.fetch`) become `alias.fetch`, except where a local declaration shadows it.
  */
 export function patchVisitor(
   tctx: ts.TransformationContext,
-  sf: ts.SourceFile,
+  _sf: ts.SourceFile,
   patch: TransformOptions['patch'],
   fetchAlias: string | undefined,
-  checker?: ts.TypeChecker,
 ): (node: ts.Node) => ts.Node {
   const f = tctx.factory;
-  const localFetch = fetchAlias !== undefined && declaresFetch(sf, checker);
   const spec = (lit: ts.Expression): ts.Expression => {
-    if (!ts.isStringLiteral(lit)) return lit;
+    if (!ts.isStringLiteralLike(lit)) return lit;
     const to = patchedSpecifier(lit.text, patch);
     return to === undefined ? lit : ts.setTextRange(f.createStringLiteral(to), lit);
   };
+  const greenFetch = (at: ts.Node) =>
+    ts.setTextRange(f.createPropertyAccessExpression(f.createIdentifier(fetchAlias!), 'fetch'), at);
   const visit = (node: ts.Node): ts.Node => {
     if (ts.isImportDeclaration(node)) {
       const s = spec(node.moduleSpecifier);
@@ -70,55 +70,123 @@ export function patchVisitor(
       const s = spec(node.expression);
       return s === node.expression ? node : f.updateExternalModuleReference(node, s);
     }
+    if (ts.isImportTypeNode(node)) return node;
     if (ts.isCallExpression(node) && node.arguments.length >= 1) {
       const callee = node.expression;
+      // `require` may be a local (`const require = createRequire(import.meta.url)`): patched all the same.
       const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
       if (isRequire || callee.kind === ts.SyntaxKind.ImportKeyword) {
         const s = spec(node.arguments[0]);
         if (s !== node.arguments[0]) {
-          return f.updateCallExpression(node, callee, node.typeArguments, [s, ...node.arguments.slice(1)]);
+          return f.updateCallExpression(node, callee, node.typeArguments, [s, ...node.arguments.slice(1).map((a) => visit(a) as ts.Expression)]);
         }
       }
     }
-    if (fetchAlias !== undefined && !localFetch && ts.isIdentifier(node) && node.text === 'fetch' && isGlobalFetch(node)) {
-      return ts.setTextRange(f.createPropertyAccessExpression(f.createIdentifier(fetchAlias), 'fetch'), node);
+    if (fetchAlias !== undefined) {
+      if (ts.isIdentifier(node) && node.text === 'fetch' && isGlobalFetch(node)) return greenFetch(node);
+      if (ts.isShorthandPropertyAssignment(node) && node.name.text === 'fetch' && node.objectAssignmentInitializer === undefined) {
+        const o = ts.getOriginalNode(node.name);
+        if (o.parent !== undefined && !isShadowed(o as ts.Identifier, 'fetch')) return f.createPropertyAssignment('fetch', greenFetch(node));
+      }
+      if (
+        ts.isPropertyAccessExpression(node) &&
+        ts.isIdentifier(node.expression) &&
+        node.expression.text === 'globalThis' &&
+        node.name.text === 'fetch' &&
+        !isAssigned(node)
+      ) {
+        const o = ts.getOriginalNode(node.expression);
+        if (o.parent !== undefined && !isShadowed(o as ts.Identifier, 'globalThis')) return greenFetch(node);
+      }
     }
     return ts.visitEachChild(node, visit, tctx);
   };
   return visit;
 }
 
-/** `fetch` used as a value (not `obj.fetch`, not a declaration, not a type). */
-function isGlobalFetch(id: ts.Identifier): boolean {
+/** `fetch` used as a value (not `obj.fetch`, not a declaration, not a type), and not shadowed. */
+function isGlobalFetch(node: ts.Identifier): boolean {
+  // The rewrite may have rebuilt the parents: decide on the original node, which has them.
+  const id = ts.getOriginalNode(node) as ts.Identifier;
   if (id.parent === undefined || !isReference(id)) return false;
-  if (ts.isShorthandPropertyAssignment(id.parent)) return false;
-  if (ts.isTypeReferenceNode(id.parent) || ts.isTypeQueryNode(id.parent)) return false;
-  return true;
+  const p = id.parent;
+  if (ts.isShorthandPropertyAssignment(p) || ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p) || ts.isExpressionWithTypeArguments(p)) return false;
+  if (ts.isBinaryExpression(p) && p.left === id && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return false;
+  return !isShadowed(id, 'fetch');
 }
 
-/** Does the file declare its own `fetch` (then its references are not the global's)? */
-function declaresFetch(sf: ts.SourceFile, _checker?: ts.TypeChecker): boolean {
+function isAssigned(node: ts.Expression): boolean {
+  const p = (ts.getOriginalNode(node) as ts.Expression).parent;
+  return p !== undefined && ts.isBinaryExpression(p) && p.left === ts.getOriginalNode(node) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+}
+
+/** Is `name`, seen from `id`, declared by the program (a local, a parameter, an import) rather than global? */
+export function isShadowed(id: ts.Node, name: string): boolean {
+  for (let n: ts.Node | undefined = id.parent; n !== undefined; n = n.parent) {
+    if (declaresIn(n, name)) return true;
+  }
+  return false;
+}
+
+/** Does this scope-introducing node declare `name` for its scope? */
+function declaresIn(scope: ts.Node, name: string): boolean {
+  const is = (b: ts.BindingName | undefined): boolean => b !== undefined && boundNames(b).includes(name);
+  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseBlock(scope)) {
+    const statements = ts.isCaseBlock(scope) ? scope.clauses.flatMap((c) => [...c.statements]) : scope.statements;
+    for (const s of statements) {
+      if (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => is(d.name))) return true;
+      if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s) || ts.isModuleDeclaration(s)) && s.name !== undefined && ts.isIdentifier(s.name) && s.name.text === name) return true;
+      if (ts.isImportDeclaration(s) && s.importClause !== undefined) {
+        const c = s.importClause;
+        if (c.name?.text === name) return true;
+        const b = c.namedBindings;
+        if (b !== undefined && (ts.isNamespaceImport(b) ? b.name.text === name : b.elements.some((e) => e.name.text === name))) return true;
+      }
+      if (ts.isImportEqualsDeclaration(s) && s.name.text === name) return true;
+    }
+    // `var` anywhere in the function (or file) body, outside nested functions, is scoped here too.
+    if (ts.isSourceFile(scope) || (ts.isBlock(scope) && scope.parent !== undefined && ts.isFunctionLike(scope.parent))) return declaresVar(scope, name);
+    return false;
+  }
+  if (ts.isFunctionLike(scope)) {
+    if (scope.parameters.some((p) => is(p.name))) return true;
+    const own = (scope as ts.FunctionExpression).name;
+    if ((ts.isFunctionExpression(scope) || ts.isClassExpression(scope)) && own !== undefined && ts.isIdentifier(own) && own.text === name) return true;
+    return false;
+  }
+  if (ts.isClassExpression(scope)) return scope.name?.text === name;
+  if (ts.isCatchClause(scope)) return is(scope.variableDeclaration?.name);
+  if (ts.isForStatement(scope) || ts.isForInStatement(scope) || ts.isForOfStatement(scope)) {
+    const init = scope.initializer;
+    return init !== undefined && ts.isVariableDeclarationList(init) && init.declarations.some((d) => is(d.name));
+  }
+  return false;
+}
+
+function declaresVar(scope: ts.Node, name: string): boolean {
   let found = false;
   const walk = (n: ts.Node): void => {
-    if (found) return;
-    const name = (n as { name?: ts.Node }).name;
-    if (
-      (ts.isVariableDeclaration(n) || ts.isFunctionDeclaration(n) || ts.isParameter(n) || ts.isClassDeclaration(n) ||
-        ts.isImportSpecifier(n) || ts.isImportClause(n) || ts.isNamespaceImport(n) || ts.isBindingElement(n)) &&
-      name !== undefined && ts.isIdentifier(name) && name.text === 'fetch'
-    ) {
+    if (found || (n !== scope && (ts.isFunctionLike(n) || ts.isClassLike(n)))) return;
+    if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.BlockScoped) === 0 && n.declarations.some((d) => boundNames(d.name).includes(name))) {
       found = true;
       return;
     }
     ts.forEachChild(n, walk);
   };
-  walk(sf);
+  walk(scope);
   return found;
+}
+
+function boundNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  const out: string[] = [];
+  for (const e of name.elements) if (!ts.isOmittedExpression(e)) out.push(...boundNames(e.name));
+  return out;
 }
 
 /** Does the file contain anything the patch rewrites? (Cheap text test first.) */
 export function mayNeedPatch(sf: ts.SourceFile, patch: TransformOptions['patch']): boolean {
   if (patch === undefined || patch === false) return false;
   if (patchesFetch(patch) && /\bfetch\b/.test(sf.text)) return true;
-  return Object.keys(MODULES).some((m) => sf.text.includes(`'${m}'`) || sf.text.includes(`"${m}"`) || sf.text.includes(`node:${m}`));
+  return Object.keys(MODULES).some((m) => sf.text.includes(`'${m}'`) || sf.text.includes(`"${m}"`) || sf.text.includes(`\`${m}\``) || sf.text.includes(`node:${m}`));
 }

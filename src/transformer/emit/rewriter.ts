@@ -19,6 +19,7 @@ import { type EmitContext, GenState, skipOuter, skipParens, yieldStar } from './
 import { collectForPattern, lowerArrayAssignment, lowerElementPattern, lowerForOf, lowerSpread } from './iterations.js';
 import { formalLength, inferredName, lexicalUses } from './scan.js';
 import { type Lexical, lexicalCapture, visitLexical } from './lexical.js';
+import { EmitError, describeNode } from './emit-error.js';
 
 interface ScopeFrame {
   /** `[wrapper, generator]` name pairs of the scope's green declarations: one `__gl.install(...)` statement. */
@@ -189,6 +190,16 @@ export class Rewriter {
     if (!ctx.isGreen(node)) {
       return this.plain(node, ts.isArrowFunction(node));
     }
+    try {
+      return this.visitGreenFunction(node);
+    } catch (e) {
+      if (e instanceof EmitError) throw e;
+      throw new EmitError(node, describeNode(node), e);
+    }
+  }
+
+  private visitGreenFunction(node: ts.SignatureDeclaration): ts.Node {
+    const ctx = this.ctx;
     const why = this.refusal(node as FunctionLike);
     if (why !== undefined) {
       ctx.report(node, 'GL2002', ctx.options.forceGreen ? 'info' : 'error', why);
@@ -212,7 +223,9 @@ export class Rewriter {
     if ((node as ts.FunctionLikeDeclarationBase).asteriskToken) return `${what} is a generator; a user generator cannot block. Make it return an array, or a BlockingIterable.`;
     if (ts.isMethodDeclaration(node)) {
       if (ts.isPrivateIdentifier(node.name)) return `${what} is a #private method; make it a non-private method (private methods cannot be replaced by a green wrapper).`;
-      if (memberKey(node.name) === undefined) return `${what} has a computed name greenlets cannot evaluate twice; give it a literal name.`;
+      if (memberKey(node.name) === undefined) {
+        return `${what} [${(node.name as ts.ComputedPropertyName).expression.getText()}] may block, but its computed name cannot be evaluated a second time (greenlets reads it again to install the green method). Fix: compute the key into a const first (\`const key = ...;\` then \`[key]() {...}\`), or give the method a literal name.`;
+      }
     }
     return undefined;
   }
@@ -571,12 +584,24 @@ function memberKey(name: ts.PropertyName): ts.Expression | undefined {
   if (ts.isNumericLiteral(name)) return f.createStringLiteral(String(Number(name.text)));
   if (ts.isComputedPropertyName(name)) {
     const e = skipParens(name.expression);
-    if (ts.isStringLiteral(e) || ts.isNumericLiteral(e)) return f.createStringLiteral(e.text);
-    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Symbol' && ts.isIdentifier(e.name)) {
-      return f.createPropertyAccessExpression(f.createIdentifier('Symbol'), e.name.text);
-    }
+    if (ts.isStringLiteral(e) || ts.isNumericLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return f.createStringLiteral(e.text);
+    // A name or a dotted name (`key`, `Symbol.iterator`, `keys.run`): reading it again gives the same key,
+    // since nothing runs between the class's computed keys and its first static block but other keys.
+    if (isDottedName(e)) return reprint(e);
   }
   return undefined;
+}
+
+function isDottedName(e: ts.Expression): boolean {
+  if (ts.isIdentifier(e)) return true;
+  return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name) && isDottedName(e.expression);
+}
+
+function reprint(e: ts.Expression): ts.Expression {
+  const f = ts.factory;
+  if (ts.isIdentifier(e)) return f.createIdentifier(e.text);
+  const p = e as ts.PropertyAccessExpression;
+  return f.createPropertyAccessExpression(reprint(p.expression), (p.name as ts.Identifier).text);
 }
 
 function mentions(node: ts.Node, name: string): boolean {

@@ -9,6 +9,7 @@ import { diagnosticAt } from '../diagnostics.js';
 import { EmitContext } from './context.js';
 import { GREEN_FETCH_MODULE, mayNeedPatch, patchesFetch, patchVisitor } from './patch.js';
 import { Rewriter } from './rewriter.js';
+import { EmitError } from './emit-error.js';
 import { rewriteTopLevel } from './toplevel.js';
 
 /** The analysis of a file of the program being emitted (undefined: leave the file alone). */
@@ -27,6 +28,46 @@ export function createGreenletsTransformer(
 ): ts.TransformerFactory<ts.SourceFile> {
   return (tctx) => (sf) => {
     if (sf.isDeclarationFile) return sf;
+    try {
+      return rewriteFile(tctx, sf, getAnalysis, options, hooks);
+    } catch (e) {
+      // A construct the rewrite failed on: the file is emitted as written (its green functions then run plainly),
+      // with an error that names the construct and where it is, never a crash of the build.
+      const at = e instanceof EmitError ? e.node : sf;
+      const what = e instanceof EmitError ? e.construct : 'this file';
+      const why = e instanceof EmitError ? e.cause : e;
+      const detail = why instanceof Error ? (why.stack ?? why.message).split('\n').slice(0, 4).join(' | ') : String(why);
+      hooks.onDiagnostics?.(sf.fileName, [
+        ...(getAnalysisSafe(getAnalysis, sf)?.diagnostics ?? []),
+        diagnosticAt(
+          at,
+          'GL9004',
+          'error',
+          `greenlets failed to rewrite ${what}; the file is compiled without the transform, so its green functions run plainly (BlockingSwitchOutError where they block). This is a bug in greenlets: please report it with this file. (${detail})`,
+          sf,
+        ),
+      ]);
+      return sf;
+    }
+  };
+}
+
+function getAnalysisSafe(getAnalysis: AnalysisLookup, sf: ts.SourceFile): FileAnalysis | undefined {
+  try {
+    return getAnalysis(sf);
+  } catch {
+    return undefined;
+  }
+}
+
+function rewriteFile(
+  tctx: ts.TransformationContext,
+  sf: ts.SourceFile,
+  getAnalysis: AnalysisLookup,
+  options: TransformOptions,
+  hooks: EmitterHooks,
+): ts.SourceFile {
+  {
     const analysis = getAnalysis(sf);
     const patch = mayNeedPatch(sf, options.patch);
     if (analysis === undefined) return sf;
@@ -51,8 +92,8 @@ export function createGreenletsTransformer(
             firstBlockingStatement(sf, analysis) ?? sf,
             'GL2001',
             'error',
-            esm || module
-              ? 'Top-level code of this file may block, but blocking top-level code needs an ES module (it runs under top-level await). Move it into a function and call it from an ES module, or spawn a greenlet for it.'
+            esm
+              ? 'Top-level code of this file may block, but the file is a script, not a module, so it cannot run under top-level await. Make it a module (add `export {};`), or move the code into a function run with spawn().'
               : 'Top-level code of this file may block, but the output is CommonJS and blocking top-level code needs an ES module (top-level await). Compile to ESM ("module": "nodenext" with "type": "module", or a .mts file), or move the code into a function run with spawn().',
             sf,
           ),
@@ -63,7 +104,7 @@ export function createGreenletsTransformer(
     let fetchAlias: string | undefined;
     if (patch) {
       if (patchesFetch(options.patch) && /\bfetch\b/.test(sf.text)) fetchAlias = ctx.names.unique('__glHttp');
-      const pv = patchVisitor(tctx, sf, options.patch, fetchAlias, hooks.checker);
+      const pv = patchVisitor(tctx, sf, options.patch, fetchAlias);
       statements = statements.map((s) => pv(s) as ts.Statement);
       if (fetchAlias !== undefined && !statements.some((s) => referencesIdentifier(s, fetchAlias!))) fetchAlias = undefined;
     }
@@ -77,7 +118,7 @@ export function createGreenletsTransformer(
     else statements = [...directives(statements), ...imports, ...statements.slice(directives(statements).length)];
     hooks.onDiagnostics?.(sf.fileName, [...analysis.diagnostics, ...ctx.diagnostics]);
     return f.updateSourceFile(sf, statements);
-  };
+  }
 }
 
 function namespaceImport(f: ts.NodeFactory, local: string, from: string): ts.ImportDeclaration {

@@ -2,7 +2,8 @@
 import ts from 'typescript';
 import type { GreenletsDiagnostic } from '../api.js';
 
-export function tsDiagnostics(ds: readonly ts.Diagnostic[], code: string): GreenletsDiagnostic[] {
+/** `fallbackFile` names the file of diagnostics that have none (compiler options, for instance). */
+export function tsDiagnostics(ds: readonly ts.Diagnostic[], code: string, fallbackFile = ''): GreenletsDiagnostic[] {
   return ds.map((d) => {
     let line = 1;
     let column = 1;
@@ -15,7 +16,7 @@ export function tsDiagnostics(ds: readonly ts.Diagnostic[], code: string): Green
       code,
       category: d.category === ts.DiagnosticCategory.Error ? 'error' : d.category === ts.DiagnosticCategory.Warning ? 'warning' : 'info',
       message: `${ts.flattenDiagnosticMessageText(d.messageText, '\n')} (TS${d.code})`,
-      file: d.file?.fileName ?? '',
+      file: d.file?.fileName ?? fallbackFile,
       line,
       column,
     };
