@@ -47,8 +47,10 @@ export function perFileCompilerOptions(fileName: string, options: TransformOptio
     target: ts.ScriptTarget.ES2022,
     // What Node 20 has (findLast, Symbol.dispose, …), so the checker resolves those calls (no tsconfig here).
     lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
-    module: cjs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    // A .cts/.cjs file is CommonJS and resolves as Node does for require() (package exports included);
+    // Bundler resolution needs ES module output.
+    module: cjs ? ts.ModuleKind.NodeNext : ts.ModuleKind.ESNext,
+    moduleResolution: cjs ? ts.ModuleResolutionKind.NodeNext : ts.ModuleResolutionKind.Bundler,
     jsx: ts.JsxEmit.Preserve,
     esModuleInterop: true,
     allowJs: true,
@@ -77,6 +79,10 @@ export function transform(code: string, fileName: string, options: TransformOpti
       if (own !== undefined) {
         const fa = analysis.file(own);
         programAnalysis = (sf) => rekeyAnalysis(fa, sf);
+        // Type errors (GL9002); with syntax errors, transpileModule reports those (GL9001) and the rest is noise.
+        if (program.getSyntacticDiagnostics(own).length === 0) {
+          diagnostics.push(...tsDiagnostics(program.getSemanticDiagnostics(own), 'GL9002', fileName));
+        }
       }
     } catch (e) {
       diagnostics.push({
@@ -113,7 +119,7 @@ export function transform(code: string, fileName: string, options: TransformOpti
     const plain = ts.transpileModule(code, { fileName, compilerOptions });
     out = plain;
   }
-  diagnostics.unshift(...tsDiagnostics(out.diagnostics ?? [], 'GL9001'));
+  diagnostics.unshift(...tsDiagnostics(out.diagnostics ?? [], 'GL9001', fileName));
   const codeOut = stripMapComment(out.outputText);
   return {
     code: codeOut,
