@@ -7,13 +7,14 @@
 import { config, monitorEnabled, onMonitorConfigChange } from './config.js';
 import { LoopExit } from './errors.js';
 import { TimerHeap } from './timers.js';
+import { keepShape } from './shapes.js';
 import type { Greenlet } from './greenlet.js';
 import { MainGreenlet } from './greenlet.js';
 import { describeGreenlet, formatError, formatFailure, spawnSite, userFrame, userFrames } from './describe.js';
 
 /** Anything the hub can run from its ready queue: a greenlet (resumed) or a callback. */
 export interface Runnable {
-  _switchIn(): void;
+  _switchIn(hub: Hub): void;
 }
 
 /** How a greenlet waiting in the ready queue will be resumed. */
@@ -26,8 +27,7 @@ class Callback implements Runnable {
     private readonly fn: (arg: any) => void,
     private readonly arg: unknown,
   ) {}
-  _switchIn(): void {
-    const hub = theHub!;
+  _switchIn(hub: Hub): void {
     hub.current = hub.main;
     try {
       this.fn(this.arg);
@@ -75,8 +75,9 @@ export class Hub {
   private ring: (Runnable | undefined)[] = new Array(1024);
   private head = 0;
   private count = 0;
+  /** A drain is running, or queued (microtask or setImmediate): a push need not queue another. */
+  private armed = false;
   private draining = false;
-  private drainScheduled = false;
   private idlers: Array<() => void> = [];
   private idleScheduled = false;
 
@@ -148,11 +149,12 @@ export class Hub {
 
   private push(r: Runnable): void {
     let ring = this.ring;
-    if (this.count === ring.length) ring = this.grow();
-    ring[(this.head + this.count) & (ring.length - 1)] = r;
-    this.count++;
-    if (!this.draining && !this.drainScheduled) {
-      this.drainScheduled = true;
+    const count = this.count;
+    if (count === ring.length) ring = this.grow();
+    ring[(this.head + count) & (ring.length - 1)] = r;
+    this.count = count + 1;
+    if (!this.armed) {
+      this.armed = true;
       queueMicrotask(this.drain);
     }
   }
@@ -167,7 +169,6 @@ export class Hub {
   }
 
   private drain = (): void => {
-    this.drainScheduled = false;
     if (this.draining) return;
     this.draining = true;
     try {
@@ -177,10 +178,11 @@ export class Hub {
       this.draining = false;
     }
     if (this.count > 0) {
-      this.drainScheduled = true;
+      // armed stays true: the rest of the queue runs after Node has polled I/O and run its timers
       setImmediate(this.drain);
-    } else if (this.idlers.length > 0) {
-      this.scheduleIdle();
+    } else {
+      this.armed = false;
+      if (this.idlers.length > 0) this.scheduleIdle();
     }
   };
 
@@ -195,7 +197,7 @@ export class Hub {
       ring[this.head] = undefined;
       this.head = (this.head + 1) & (ring.length - 1);
       this.count--;
-      r._switchIn();
+      r._switchIn(this);
       if ((++n & 63) === 0 && performance.now() > limit) return;
     }
   }
@@ -213,7 +215,7 @@ export class Hub {
       this.count--;
       const resumedAt = (r as Greenlet<any>)._x?.suspendedAt;
       const t0 = performance.now();
-      r._switchIn();
+      r._switchIn(this);
       const t1 = performance.now();
       if (t1 - t0 > maxMs) this.reportBlocking(r, (t1 - t0) / 1000, resumedAt);
       if (t1 > limit) return;
@@ -268,6 +270,8 @@ export class Hub {
     }
   };
 }
+
+keepShape(new Callback(() => undefined, undefined)); // shapes.ts
 
 let theHub: Hub | null = null;
 

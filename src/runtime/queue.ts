@@ -14,6 +14,9 @@ import type { Greenlet } from './greenlet.js';
 import { Deque } from './queue-deque.js';
 import { Empty, Full, ShutDown } from './queue-errors.js';
 import { Timeout, underTimeout } from './timeout.js';
+import { NOTHING, SUSPEND, Suspension, ready } from './suspension.js';
+import type { TimerEntry } from './timers.js';
+import { keepShape } from './shapes.js';
 import {
   WOKEN,
   expired,
@@ -279,92 +282,157 @@ function* iterStep<T>(q: Queue<T>): Green<IteratorResult<T, undefined>> {
 }
 
 /**
- * The generator forms of get() and peek(), made from one source. Each is the method itself (no inner
- * generator to delegate to), since every level of `yield*` is paid again on each resume of a blocked getter.
+ * A get() or peek() that waits: the hand-written generator form (suspension.ts), since a blocked getter is the
+ * queue ping-pong's whole path. It waits in the queue's getters line; each resume re-checks the queue, as a
+ * wake-up is only a hint. Leaving without taking an item (timeout, kill, plain call, or a peek) after being woken
+ * for one hands the wake-up to the next getter, or it would wait for an item that sits in the queue.
  */
+class QueueWait extends Suspension<unknown> {
+  private cur: Greenlet<any> | null = null;
+  private timer: TimerEntry | null = null;
+  /** It is its own final result ({done, value}), which saves an allocation per get. */
+  done = false;
+  value: unknown = undefined;
+
+  constructor(
+    private readonly q: Queue<any> & { _peek(): unknown },
+    private readonly take: boolean,
+    private readonly seconds: number | null,
+  ) {
+    super();
+  }
+
+  next(resumed?: unknown): IteratorResult<undefined, unknown> {
+    const q = this.q;
+    const hub = getHub();
+    const cur = this.cur;
+    if (cur === null) {
+      // Started: queue up in the getters line.
+      const me = (this.cur = hub.current);
+      q._getters.push(me);
+      if (this.seconds !== null) this.timer = startTimer(hub, this.seconds, me);
+      if (hub.monitoring) hub.noteSuspend();
+      return SUSPEND;
+    }
+    if (q.qsize() > 0) {
+      if (resumed !== WOKEN) q._getters.removeLast(cur);
+      let item: unknown;
+      try {
+        item = this.take ? q._take() : q._peek();
+      } catch (e) {
+        this.leave(false);
+        throw e;
+      }
+      this.leave(this.take);
+      this.done = true;
+      this.value = item;
+      return this as IteratorReturnResult<unknown>;
+    }
+    const op = this.take ? 'get' : 'peek';
+    if (q._shut) {
+      this.leave(false);
+      throw shutDown(q, op);
+    }
+    if (expired(this.timer)) {
+      this.leave(false);
+      throw new Empty(`${q.constructor.name}.${op}: the queue stayed empty for ${secondsText(this.seconds!)}`);
+    }
+    // Woken for nothing (another greenlet took the item first): back to the head of the line.
+    requeueFront(q._getters, cur, resumed);
+    if (hub.monitoring) hub.noteSuspend();
+    return SUSPEND;
+  }
+
+  throw(error: unknown): never {
+    this.throwOut();
+    throw error;
+  }
+
+  protected override throwOut(): void {
+    if (this.cur !== null) this.leave(false);
+  }
+
+  private leave(took: boolean): void {
+    const q = this.q;
+    const cur = this.cur!;
+    this.cur = null;
+    if (this.timer !== null) getHub().timers.cancel(this.timer);
+    this.timer = null;
+    if (!took && !q._getters.removeLast(cur) && q.qsize() > 0) wakeFirst(q._getters);
+  }
+}
+
+/** The generator forms of get() and peek(): an item at once, or a QueueWait. */
+function keepQueueShapes(): void {
+  // shapes.ts: a queue (with its deques) and a finished wait, as real ones look
+  const q = keepShape(new Queue<unknown>());
+  const w = keepShape(new QueueWait(q as never, true, null));
+  w.done = true;
+  w.value = {};
+}
+
 function makeGetOrPeek(take: boolean) {
   const op = take ? 'get' : 'peek';
-  return function* getOrPeek(this: Queue<any>, options?: GetOptions): Green<unknown> {
+  return function getOrPeek(this: Queue<any>, options?: GetOptions): Green<unknown> {
     const q = this as Queue<any> & { _peek(): unknown };
-    if (q.qsize() > 0) return take ? q._take() : q._peek();
+    if (q.qsize() > 0) return ready(take ? q._take() : q._peek());
     if (q._shut) throw shutDown(q, op);
     if (options?.block === false) throw new Empty(`${q.constructor.name}.${op}: the queue is empty`);
-    if (options?.timeout instanceof Timeout) return yield* underTimeout(options.timeout, getOrPeek.call(q));
-    const seconds = timeoutSeconds(options?.timeout, q, op);
-    const hub = getHub();
-    const cur: Greenlet<any> = hub.current;
-    const getters = q._getters;
-    getters.push(cur);
-    const timer = startTimer(hub, seconds, cur);
-    let resumed: unknown;
-    let done = false;
-    try {
-      for (;;) {
-        if (hub.monitoring) hub.noteSuspend();
-        resumed = yield;
-        if (q.qsize() > 0) {
-          if (resumed !== WOKEN) getters.removeLast(cur);
-          const item = take ? q._take() : q._peek();
-          done = take;
-          return item;
-        }
-        if (q._shut) throw shutDown(q, op);
-        if (expired(timer)) throw new Empty(`${q.constructor.name}.${op}: the queue stayed empty for ${secondsText(seconds!)}`);
-        requeueFront(getters, cur, resumed);
-      }
-    } finally {
-      if (timer !== null) hub.timers.cancel(timer);
-      // Left without taking an item (timeout, kill, plain call, or a peek). Still in the line: just leave it.
-      // Already taken out of it, we had been woken for an item that is still there: the next getter must be
-      // woken in our place, or it would wait for an item that sits in the queue.
-      if (!done && !getters.removeLast(cur) && q.qsize() > 0) wakeFirst(getters);
-    }
+    const timeout = options?.timeout;
+    if (timeout instanceof Timeout) return underTimeout(timeout, new QueueWait(q, take, null).green());
+    return new QueueWait(q, take, timeout == null ? null : timeoutSeconds(timeout, q, op)).green();
   };
 }
 
-defineGreenMethods(Queue, {
-  *put(this: Queue<any>, item: unknown, options?: PutOptions): Green<void> {
-    if (this._shut) throw shutDown(this, 'put');
-    const block = options?.block !== false;
-    if (block && options?.timeout instanceof Timeout && !(this.qsize() < this._maxsize)) {
-      return yield* underTimeout(options.timeout, (this.put as any)[GREEN].call(this, item));
-    }
-    const seconds = block ? timeoutSeconds(options?.timeout, this, 'put') : null;
-    if (this.qsize() < this._maxsize) {
-      this._add(item);
-      return;
-    }
-    if (!block) throw new Full(`${this.constructor.name}.put: the queue is full (maxsize ${this._maxsize})`);
-    const hub = getHub();
-    const cur: Greenlet<any> = hub.current;
-    const putters = this._putters;
-    putters.push(cur);
-    const timer = startTimer(hub, seconds, cur);
-    let resumed: unknown;
-    let done = false;
-    try {
-      for (;;) {
-        if (hub.monitoring) hub.noteSuspend();
-        resumed = yield;
-        if (this._shut) throw shutDown(this, 'put');
-        if (this.qsize() < this._maxsize) {
-          if (resumed !== WOKEN) putters.removeLast(cur);
-          this._add(item);
-          done = true;
-          return;
-        }
-        if (expired(timer)) throw new Full(`${this.constructor.name}.put: the queue stayed full for ${secondsText(seconds!)}`);
-        requeueFront(putters, cur, resumed);
+/** put() that has to wait for a free slot. */
+function* putWaiting(this: Queue<any>, item: unknown, seconds: number | null): Green<void> {
+  const hub = getHub();
+  const cur: Greenlet<any> = hub.current;
+  const putters = this._putters;
+  putters.push(cur);
+  const timer = startTimer(hub, seconds, cur);
+  let resumed: unknown;
+  let done = false;
+  try {
+    for (;;) {
+      if (hub.monitoring) hub.noteSuspend();
+      resumed = yield;
+      if (this._shut) throw shutDown(this, 'put');
+      if (this.qsize() < this._maxsize) {
+        if (resumed !== WOKEN) putters.removeLast(cur);
+        this._add(item);
+        done = true;
+        return;
       }
-    } finally {
-      if (timer !== null) hub.timers.cancel(timer);
-      // Woken for a free slot but leaving without filling it: wake the next putter in our place.
-      if (!done && !putters.removeLast(cur) && this.qsize() < this._maxsize) wakeFirst(putters);
+      if (expired(timer)) throw new Full(`${this.constructor.name}.put: the queue stayed full for ${secondsText(seconds!)}`);
+      requeueFront(putters, cur, resumed);
     }
-  },
+  } finally {
+    if (timer !== null) hub.timers.cancel(timer);
+    // Woken for a free slot but leaving without filling it: wake the next putter in our place.
+    if (!done && !putters.removeLast(cur) && this.qsize() < this._maxsize) wakeFirst(putters);
+  }
+}
 
-  get: makeGetOrPeek(true),
-  peek: makeGetOrPeek(false),
+/** The generator form of put(): done at once when there is room (no generator made), else putWaiting. */
+function put(this: Queue<any>, item: unknown, options?: PutOptions): Green<void> {
+  if (this._shut) throw shutDown(this, 'put');
+  const block = options?.block !== false;
+  const timeout = options?.timeout;
+  const seconds = block && timeout != null && !(timeout instanceof Timeout) ? timeoutSeconds(timeout, this, 'put') : null;
+  if (this.qsize() < this._maxsize) {
+    this._add(item);
+    return NOTHING;
+  }
+  if (!block) throw new Full(`${this.constructor.name}.put: the queue is full (maxsize ${this._maxsize})`);
+  if (timeout instanceof Timeout) return underTimeout(timeout, putWaiting.call(this, item, null));
+  return putWaiting.call(this, item, seconds);
+}
+
+defineGreenMethods(Queue, {
+  put: put as never,
+  get: makeGetOrPeek(true) as never,
+  peek: makeGetOrPeek(false) as never,
 
   *join(this: Queue<any>, timeout?: number | null) {
     if (this._unfinished === 0) return true;
@@ -390,6 +458,8 @@ defineGreenMethods(Queue, {
     }
   },
 });
+
+keepQueueShapes();
 
 /** gevent's JoinableQueue: every Queue here has taskDone() and join(). */
 export const JoinableQueue = Queue;

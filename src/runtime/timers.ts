@@ -3,6 +3,8 @@
  * greenlet would cost ~200 B and a libuv re-arm each; here a sleeper costs one small entry, cancellation is
  * O(log n) and removes the entry at once (withTimeout in a loop leaves no garbage behind).
  */
+import { keepShape } from './shapes.js';
+
 export class TimerEntry {
   /** Position in the heap, or -1 when not scheduled. */
   index = -1;
@@ -13,6 +15,8 @@ export class TimerEntry {
     public arg: unknown,
   ) {}
 }
+
+keepShape(new TimerEntry(0, 0, () => undefined, null)); // shapes.ts
 
 const MAX_DELAY_MS = 2 ** 31 - 1;
 

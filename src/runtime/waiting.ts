@@ -8,6 +8,7 @@ import { getHub, getcurrent } from './hub.js';
 import { Greenlet, describeValue, killError, live } from './greenlet.js';
 import { Timeout } from './timeout.js';
 import type { TimerEntry } from './timers.js';
+import { keepShape } from './shapes.js';
 
 /** Something with gevent's readiness protocol. */
 export interface Waitable {
@@ -172,6 +173,8 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
     };
   }
 }
+
+keepShape(new IWait([], null, null)); // shapes.ts
 
 /**
  * Iterate `objects` in the order they become ready (gevent.iwait).
