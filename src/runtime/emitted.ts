@@ -2,7 +2,8 @@
  * Everything code emitted by the greenlets transform imports, from one module (`import * as __gl from
  * 'greenlets/emitted'`). Keep this surface stable: compiled packages depend on it.
  */
-import { GREEN, greenIterator, runPlain, type Green, type GreenIterator } from './convention.js';
+import { GREEN, GREEN_ITERATOR, greenIterator, runPlain, type Green, type GreenIterator } from './convention.js';
+import { waitFor } from './waiting.js';
 
 export { GREEN, GREEN_ITERATOR, runPlain, callDynamic, greenIterator, collect } from './convention.js';
 export { runMain } from './greenlet.js';
@@ -144,4 +145,46 @@ export function* collectSome<T>(iterable: Iterable<T>, n: number): Green<T[]> {
  * language gives a tag; the transform passes it to a green tag function. */
 export function tpl(strings: TemplateStringsArray): TemplateStringsArray {
   return strings;
+}
+
+/**
+ * `await x` in a module's top-level code that runs in the main greenlet (a generator, where `await` is not
+ * allowed): the main greenlet waits for `x` as `waitFor(x)` does; a rejection is thrown at the same place.
+ */
+export function* awaitValue<T>(x: T | PromiseLike<T>): Green<T> {
+  return yield* (waitFor as unknown as { [GREEN]: (p: unknown) => Green<T> })[GREEN](x);
+}
+
+/** `for await (x of xs)` there: an async (or sync) iterable walked by the main greenlet, each `next()` and
+ * the closing `return()` waited for. */
+export function asyncIterable<T>(iterable: AsyncIterable<T> | Iterable<T | PromiseLike<T>>): { [GREEN_ITERATOR](): GreenIterator<T> } {
+  return {
+    [GREEN_ITERATOR]() {
+      const make = (iterable as AsyncIterable<T>)[Symbol.asyncIterator];
+      if (typeof make !== 'function') {
+        // A sync iterable: its values are awaited, as for-await does.
+        const it = (iterable as Iterable<T | PromiseLike<T>>)[Symbol.iterator]();
+        return {
+          *next() {
+            const r = it.next();
+            return r.done ? (r as IteratorResult<T, undefined>) : { done: false, value: yield* awaitValue(r.value) };
+          },
+          return() {
+            it.return?.();
+          },
+        };
+      }
+      const it = make.call(iterable);
+      return {
+        *next() {
+          return (yield* awaitValue(it.next())) as IteratorResult<T, undefined>;
+        },
+        return() {
+          // Closing cannot be waited for from ForOf.close() (a plain call); start it and let it finish.
+          const r = it.return?.();
+          if (r !== undefined) Promise.resolve(r).catch(() => undefined);
+        },
+      };
+    },
+  };
 }

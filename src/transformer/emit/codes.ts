@@ -22,6 +22,10 @@ export const emitterCodes = {
     category: 'error',
     summary: 'a function the analysis made green cannot be written in generator form (the construct is named)',
   },
+  GL2003: {
+    category: 'error',
+    summary: '`await using` in top-level code that runs in the main greenlet',
+  },
   GL2010: {
     category: 'warning',
     summary: 'a higher-order built-in with a green callback called in a form the green equivalent cannot take',

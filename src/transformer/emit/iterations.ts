@@ -18,10 +18,13 @@ export function lowerForOf(
   visit: Visit,
   /** Does the analysis say this node's iteration may block (here: an array pattern over each element)? */
   blocks: (n: ts.Node) => boolean,
+  /** `for await` in the main greenlet: walk the iterable through `__gl.asyncIterable`. */
+  awaited = false,
 ): ts.Statement {
   const f = ctx.factory;
   const it = f.createIdentifier(ctx.names.unique('__it'));
-  const iterable = visit(node.expression) as ts.Expression;
+  let iterable = visit(node.expression) as ts.Expression;
+  if (awaited) iterable = f.createCallExpression(ctx.helper('asyncIterable'), undefined, [iterable]);
   const value = f.createPropertyAccessExpression(it, 'value');
   let bind: ts.Statement;
   const init = node.initializer;

@@ -127,6 +127,21 @@ export class Rewriter {
       }
       return undefined;
     }
+    if (ts.isSourceFile(st.node)) {
+      // Top-level code in the main greenlet (a generator): `await` waits as waitFor does.
+      if (ts.isAwaitExpression(node)) {
+        return ts.setTextRange(yieldStar(this.f.createCallExpression(this.ctx.helper('awaitValue'), undefined, [this.visit(node.expression) as ts.Expression])), node);
+      }
+      if (ts.isForOfStatement(node) && node.awaitModifier !== undefined) return lowerForOf(this.ctx, node, [], this.visit, this.blocksFn, true);
+      if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.BlockScoped) === ts.NodeFlags.AwaitUsing) {
+        this.ctx.report(
+          node,
+          'GL2003',
+          'error',
+          '`await using` in top-level code that runs in the main greenlet (this module\'s top level blocks) is not supported. Fix: use `using` with a Disposable, or move the block into an async function and `waitFor()` it.',
+        );
+      }
+    }
     if (ts.isForOfStatement(node)) {
       if (this.blocks(node)) return lowerForOf(this.ctx, node, [], this.visit, this.blocksFn);
       if (elementPattern(node) !== undefined && this.blocks(elementPattern(node)!)) return lowerElementPattern(this.ctx, node, this.visit);
@@ -146,6 +161,9 @@ export class Rewriter {
       while (ts.isLabeledStatement(s)) {
         labels.push(s.label);
         s = s.statement;
+      }
+      if (ts.isForOfStatement(s) && s.awaitModifier !== undefined && ts.isSourceFile(st.node)) {
+        return lowerForOf(this.ctx, s, labels, this.visit, this.blocksFn, true);
       }
       if (ts.isForOfStatement(s) && this.blocks(s)) return lowerForOf(this.ctx, s, labels, this.visit, this.blocksFn);
       return undefined;
