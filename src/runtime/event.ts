@@ -8,6 +8,9 @@
 import { defineGreenMethods, type Green } from './convention.js';
 import { getHub, type Hub } from './hub.js';
 import { LINK_TARGET, type Greenlet, type LinkTarget } from './greenlet.js';
+import { SUSPEND, Suspension, constant } from './suspension.js';
+import type { TimerEntry } from './timers.js';
+import { keepShape } from './shapes.js';
 import { Timeout, underTimeout } from './timeout.js';
 import { Linkable, TIMED_OUT, WOKEN, wakeTimedOut, yieldTurn } from './linkable.js';
 
@@ -39,41 +42,76 @@ export abstract class Broadcast extends Linkable {
    * @internal Block the current greenlet until woken or `timeout` seconds pass. True if woken by the object
    * becoming ready (even if it has been reset since), false if the timeout came first.
    */
-  *_block(timeout: number | null | undefined): Green<boolean> {
-    const hub = getHub();
-    const cur = hub.current;
-    const q = this._q;
-    q.push(cur);
-    const t = timeout != null ? hub.timers.add(timeout, wakeTimedOut, cur) : null;
-    if (hub.monitoring) hub.noteSuspend();
-    // 0: still queued; 1: taken out by _wakeAll (woken); 2: left the queue ourselves.
-    let state = 0;
-    let timedOut = false;
-    try {
-      while (state === 0) {
-        const v = yield;
-        if (v === WOKEN) state = 1;
-        else if (v === TIMED_OUT) {
-          // The first resume wins, as in gevent: a set() that comes after our timer fired is too late for us,
-          // even if it took us out of the queue before we ran.
-          timedOut = true;
-          state = q.remove(cur) ? 2 : 1;
-        }
-        // Any other resume is a stray hint: keep waiting unless we were in fact woken.
-        else if (!q.has(cur)) state = 1;
-      }
-    } finally {
-      if (t !== null) hub.timers.cancel(t);
-      // Thrown into (kill, Timeout, plain call): leave the queue, unless _wakeAll already took us out.
-      if (state === 0) state = q.remove(cur) ? 2 : 1;
-      if (state === 1) this._woken--;
-    }
-    return state === 1 && !timedOut;
+  _block(timeout: number | null | undefined): Green<boolean> {
+    return new BroadcastWait(this, timeout ?? null).green();
   }
 
   /** @internal Ready already: run after the waiters that were just woken, then go on. */
   *_afterWoken(hub: Hub): Green<void> {
     if (this._woken > 0) yield* yieldTurn(hub);
+  }
+}
+
+const WAITED: IteratorReturnResult<boolean> = Object.freeze({ done: true, value: true });
+const TIMED_OUT_RESULT: IteratorReturnResult<boolean> = Object.freeze({ done: true, value: false });
+
+/**
+ * A greenlet blocked on an Event or AsyncResult: the hand-written generator form (suspension.ts), since 100k of
+ * these may be held at once and each costs only this object and its queue slot.
+ */
+class BroadcastWait extends Suspension<boolean> {
+  private cur: Greenlet<any> | null = null;
+  private timer: TimerEntry | null = null;
+  private timedOut = false;
+
+  constructor(
+    private readonly b: Broadcast,
+    private readonly timeout: number | null,
+  ) {
+    super();
+  }
+
+  next(v?: unknown): IteratorResult<undefined, boolean> {
+    const cur = this.cur;
+    const q = this.b._q;
+    if (cur === null) {
+      const hub = getHub();
+      const me = (this.cur = hub.current);
+      q.push(me);
+      if (this.timeout !== null) this.timer = hub.timers.add(this.timeout, wakeTimedOut, me);
+      if (hub.monitoring) hub.noteSuspend();
+      return SUSPEND;
+    }
+    // woken: _wakeAll took us out of the queue; left: our timeout did
+    let woken: boolean;
+    if (v === WOKEN) woken = true;
+    else if (v === TIMED_OUT) {
+      // The first resume wins, as in gevent: a set() that comes after our timer fired is too late for us, even
+      // if it took us out of the queue before we ran.
+      this.timedOut = true;
+      woken = !q.remove(cur);
+    } else if (!q.has(cur)) woken = true;
+    // Any other resume is a stray hint: keep waiting.
+    else return SUSPEND;
+    this.leave(woken);
+    return woken && !this.timedOut ? WAITED : TIMED_OUT_RESULT;
+  }
+
+  throw(error: unknown): never {
+    this.throwOut();
+    throw error;
+  }
+
+  /** Thrown into (kill, Timeout, plain call): leave the queue, unless _wakeAll already took us out. */
+  protected override throwOut(): void {
+    if (this.cur !== null) this.leave(!this.b._q.remove(this.cur));
+  }
+
+  private leave(woken: boolean): void {
+    this.cur = null;
+    if (this.timer !== null) getHub().timers.cancel(this.timer);
+    this.timer = null;
+    if (woken) this.b._woken--;
   }
 }
 
@@ -115,15 +153,22 @@ export class Event extends Broadcast {
   }
 }
 
-defineGreenMethods(Event, {
-  *wait(this: Event, timeout?: number | null): Green<boolean> {
-    if (this.isSet()) {
-      yield* this._afterWoken(getHub());
-      return true;
-    }
-    return yield* this._block(timeout);
-  },
-});
+/** Event.wait's generator form: true at once when set (after the waiters just woken, if any), else a wait. */
+function eventWait(this: Event, timeout?: number | null): Green<boolean> {
+  if (this.isSet()) return this._woken > 0 ? afterWokenTrue(this) : SET_ALREADY;
+  return this._block(timeout);
+}
+
+const SET_ALREADY = constant(true);
+
+function* afterWokenTrue(ev: Event): Green<boolean> {
+  yield* ev._afterWoken(getHub());
+  return true;
+}
+
+defineGreenMethods(Event, { wait: eventWait as never });
+
+keepShape(new BroadcastWait(keepShape(new Event()), null)); // shapes.ts
 
 const UNSET: unique symbol = Symbol('unset') as never;
 

@@ -7,7 +7,7 @@ import { GREEN, defineGreenMethods, green, type Green } from './convention.js';
 import { Timeout, underTimeout } from './timeout.js';
 import { GreenletExit, InvalidSwitchError } from './errors.js';
 export { GreenletExit };
-import { getHub, getcurrent, reportError, RESUME_NONE, RESUME_NEXT, RESUME_THROW, type Hub } from './hub.js';
+import { getHub, getcurrent, reportError, RESUME_LINKS, RESUME_NONE, RESUME_NEXT, RESUME_THROW, type Hub } from './hub.js';
 import { describeGreenlet, functionName } from './describe.js';
 import type { TimerEntry } from './timers.js';
 import { keepShape } from './shapes.js';
@@ -57,18 +57,22 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
   /** @internal */ _pending = RESUME_NONE;
   /** @internal */ _resume: unknown = undefined;
   /** @internal */ _result: unknown = undefined;
-  /** @internal */ _links: unknown[] | null = null;
+  /** @internal Its links: null, one rawlink function on its own (the common case: joinall, a Group, a
+   * thenable), or [callback, kind, callback, kind, ...]. */
+  _links: unknown[] | ((source: Greenlet<any>) => void) | null = null;
   /** @internal */ _parent: Greenlet<any> | null;
   /** @internal */ _x: GreenletExtra | null = null;
   /** @internal */ _prev: Greenlet<any> | null = null;
   /** @internal */ _next: Greenlet<any> | null = null;
 
-  constructor(run?: (...args: any[]) => T, ...args: unknown[]) {
+  constructor(run?: (...args: any[]) => T, ...args: unknown[]);
+  constructor(run?: (...args: any[]) => T) {
     if (run !== undefined && run !== null && typeof run !== 'function') {
       throw new TypeError(`Greenlet needs a function to run; got ${describeValue(run)}`);
     }
     this._fn = run ?? null;
-    this._args = args.length > 0 ? args : EMPTY;
+    // `arguments` rather than a rest parameter: no array at all for the usual greenlet without arguments
+    this._args = arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : EMPTY;
     this._parent = config.trackGreenletTree && theMainExists ? getcurrent() : null;
     if (config.trackSpawnSites) this._extra().spawnSite = new Error('spawned here').stack;
   }
@@ -204,7 +208,15 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
   _switchIn(hub: Hub): void {
     const mode = this._pending;
     const value = this._resume;
-    if (mode === RESUME_NONE || this._state !== STARTED) return;
+    if (mode === RESUME_NONE) return;
+    if (this._state !== STARTED) {
+      // Dead, and queued to notify its links (see _queueLinks); any other stale entry is skipped.
+      if (mode === RESUME_LINKS) {
+        this._pending = RESUME_NONE;
+        notifyLinks(this);
+      }
+      return;
+    }
     this._pending = RESUME_NONE;
     this._resume = undefined;
     hub.current = this;
@@ -257,10 +269,17 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     if (next !== null) next._prev = prev;
     this._prev = this._next = null;
     live.count--;
-    const hub = getHub();
     // Links first, so a report that fails in a user's handleError cannot keep them from firing.
-    if (this._links !== null) hub.runCallback(notifyLinks, this);
-    if (threw) reportError(hub, this, result);
+    if (this._links !== null) this._queueLinks();
+    if (threw) reportError(getHub(), this, result);
+  }
+
+  /** @internal Notify the links from the hub, after what is queued now: the dead greenlet itself goes in the
+   * ready queue (no callback object per death). */
+  _queueLinks(): void {
+    if (this._pending === RESUME_LINKS) return;
+    this._pending = RESUME_LINKS;
+    getHub()._queue(this);
   }
 
   // ---- links -------------------------------------------------------------------------------------------
@@ -282,6 +301,10 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
   unlink(callback: LinkCallback<T>): void {
     const links = this._links;
     if (links === null) return;
+    if (typeof links === 'function') {
+      if (links === callback) this._links = null;
+      return;
+    }
     for (let i = 0; i < links.length; i += 2) {
       if (links[i] === callback) {
         links.splice(i, 2);
@@ -291,17 +314,23 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
   }
   /** @internal */
   _hasLinks(): boolean {
-    return this._links !== null && this._links.length > 0;
+    const links = this._links;
+    return links !== null && (typeof links === 'function' || links.length > 0);
   }
 
   private _addLink(callback: LinkCallback<T>, kind: number): void {
     if (typeof callback !== 'function' && !(callback && typeof (callback as any)[LINK_TARGET] === 'function')) {
       throw new TypeError(`link() needs a function or a link target such as AsyncResult; got ${describeValue(callback)}`);
     }
-    const wasEmpty = this._links === null || this._links.length === 0;
-    (this._links ??= []).push(callback, kind);
-    if (wasEmpty && this._state >= SUCCESS) getHub().runCallback(notifyLinks, this);
+    const links = this._links;
+    const wasEmpty = !this._hasLinks();
+    if (links === null && kind === LINK_RAW && typeof callback === 'function') this._links = callback;
+    else if (links === null) this._links = [callback, kind];
+    else if (typeof links === 'function') this._links = [links, LINK_RAW, callback, kind];
+    else links.push(callback, kind);
+    if (wasEmpty && this._state >= SUCCESS) this._queueLinks();
   }
+
 
   // ---- promise interop ---------------------------------------------------------------------------------
 
@@ -331,9 +360,15 @@ function startTimerFired(g: Greenlet<any>): void {
  * callback starts at once in its own greenlet, running until it first blocks before the next link fires.
  */
 function notifyLinks(g: Greenlet<any>): void {
-  const links = g._links;
-  if (links === null) return;
   const hub = getHub();
+  let links = g._links;
+  // A lone rawlink function; a link it adds is notified next.
+  while (typeof links === 'function') {
+    g._links = null;
+    callLink(hub, g, links, undefined);
+    links = g._links;
+  }
+  if (links === null) return;
   const ok = g._state === SUCCESS;
   while (links.length > 0) {
     const cb = links.shift() as LinkCallback<any>;
@@ -352,6 +387,7 @@ function notifyLinks(g: Greenlet<any>): void {
     }
   }
   if (g._links === links) g._links = null;
+  else if (g._links !== null) notifyLinks(g); // replaced meanwhile (unlinked to empty, then linked again)
 }
 
 function callLink(hub: Hub, g: Greenlet<any>, fn: (source: Greenlet<any>) => void, thisArg: unknown): void {

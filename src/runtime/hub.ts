@@ -21,6 +21,8 @@ export interface Runnable {
 export const RESUME_NONE = 0;
 export const RESUME_NEXT = 1;
 export const RESUME_THROW = 2;
+/** A dead greenlet queued to notify its links. */
+export const RESUME_LINKS = 3;
 
 class Callback implements Runnable {
   constructor(
@@ -110,6 +112,11 @@ export class Hub {
     g._pending = RESUME_THROW;
     g._resume = error;
     if (!queued) this.push(g);
+  }
+
+  /** @internal Queue a runnable that decides for itself what to do when it runs. */
+  _queue(r: Runnable): void {
+    this.push(r);
   }
 
   /** Run `fn(arg)` from the hub, after what is already queued (gevent's loop.run_callback). */

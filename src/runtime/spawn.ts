@@ -6,9 +6,12 @@ function checkFunction(fn: unknown, who: string): void {
 }
 
 /** Create a greenlet running `fn(...args)` and schedule it; it runs once the caller yields. */
-export function spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Greenlet<R> {
+export function spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Greenlet<R>;
+export function spawn<R>(fn: (...args: unknown[]) => R): Greenlet<R> {
   checkFunction(fn, 'spawn');
-  const g = new Greenlet<R>(fn as never, ...args);
+  // `arguments` rather than a rest parameter and a spread: nothing allocated for a spawn without arguments
+  const g = new Greenlet<R>(fn);
+  if (arguments.length > 1) g._args = Array.prototype.slice.call(arguments, 1);
   g.start();
   return g;
 }
@@ -21,7 +24,5 @@ export function spawnLater<A extends unknown[], R>(seconds: number, fn: (...args
   return g;
 }
 
-/** The cheapest spawn: the same Greenlet, which allocates links and names only when they are used. */
-export function spawnRaw<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Greenlet<R> {
-  return spawn(fn, ...args);
-}
+/** gevent's spawn_raw: spawn itself, since a Greenlet allocates its links, name and tree state only when used. */
+export const spawnRaw: typeof spawn = spawn;

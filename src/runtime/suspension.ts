@@ -58,6 +58,22 @@ export function ready<T>(value: T): Green<T> {
   return new Ready(value) as unknown as Green<T>;
 }
 
+/** A call that always finishes at once with the same value: one shared object, one shared result. */
+export function constant<T>(value: T): Green<T> {
+  const result: IteratorReturnResult<T> = Object.freeze({ done: true, value });
+  const it: Iterator<undefined, T, unknown> & Iterable<undefined> = {
+    [Symbol.iterator]() {
+      return this;
+    },
+    next: () => result,
+    throw(error: unknown): never {
+      throw error;
+    },
+    return: (v?: unknown) => ({ done: true, value: v as T }),
+  };
+  return it as unknown as Green<T>;
+}
+
 /** A call that finished without suspending and returns nothing: one shared object. */
 const done: Iterator<undefined, undefined, unknown> & Iterable<undefined> = {
   [Symbol.iterator]() {
