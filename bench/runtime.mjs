@@ -75,7 +75,7 @@ async function timed(run, warmArg, arg) {
     // machine (time spent descheduled does not count; GC helper threads do).
     cpu.push((v * (c.user + c.system)) / 1000 / w);
   }
-  return { value: median(xs), runs: xs, cpu };
+  return { value: median(xs), runs: xs, cpu, cpuValue: median(cpu) };
 }
 
 /** A minimal promise-based async queue: the async/await analogue of gevent.queue.Queue (unbounded). */
@@ -447,6 +447,21 @@ const fmtNs = (ns) => (ns >= 10_000 ? `${(ns / 1000).toFixed(1)} us` : ns >= 100
 const fmtB = (b) => (Math.abs(b) >= 10_000 ? `${(b / 1024).toFixed(1)} KB` : `${Math.round(b)} B`);
 const fmtMB = (b) => `${(b / 1048576).toFixed(0)} MB`;
 
+/** Replace the text between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->`, leaving the rest of the
+ * file as it is (other bench scripts own the other sections); the file and the markers are made if missing. */
+function writeSection(file, name, body) {
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) {
+    text = `${text.replace(/\n*$/, '\n')}\n## Runtime (design.md §7: greenlets vs async/await vs gevent)\n${start}\n${end}\n`;
+    return writeSection(file, name, body);
+  }
+  writeFileSync(file, `${text.slice(0, i + start.length)}\n${body.replace(/\n*$/, '\n')}${text.slice(j)}`);
+}
+
 function main() {
   if (!existsSync(path.join(DIST, 'index.js'))) {
     console.error('dist/index.js is missing: run `npm run build` first (npm run bench does).');
@@ -485,12 +500,16 @@ function main() {
 
   const rows = [];
   const val = (x, f, pending) => (pending ? pending.split(':')[0] : x?.skipped ? 'skipped' : x?.error ? `error` : f(x));
-  const verdict = (x, ratio, pending) => {
-    if (pending) return ['—', 'pending'];
-    if (!x || x.skipped) return ['—', 'skipped'];
-    if (x.error) return ['—', 'error'];
-    return [`${ratio.toFixed(2)}x`, ratio <= 1 ? 'pass' : 'FAIL'];
+  // Two ratios where there are two figures: by wall time, and by CPU time (steadier on a shared machine). The
+  // verdict goes by CPU time when there is one, since other work on the machine only inflates wall time.
+  const verdict = (x, ratio, pending, cpuRatio) => {
+    if (pending) return ['—', '—', 'pending'];
+    if (!x || x.skipped) return ['—', '—', 'skipped'];
+    if (x.error) return ['—', '—', 'error'];
+    const judged = Number.isFinite(cpuRatio) ? cpuRatio : ratio;
+    return [`${ratio.toFixed(2)}x`, Number.isFinite(cpuRatio) ? `${cpuRatio.toFixed(2)}x` : '—', judged <= 1 ? 'pass' : 'FAIL'];
   };
+  const ns = (x) => `${fmtNs(x.value)} (CPU ${fmtNs(x.cpuValue)})`;
   const errs = [];
   for (const [k, v] of Object.entries(r)) if (v?.error) errs.push(`${k}: ${v.error}`);
 
@@ -499,27 +518,26 @@ function main() {
     const g = r['spawn-join:greenlets'];
     const a = r['spawn-join:async'];
     const gg = r['spawn-join:greenlets-green-body'];
-    const ratio = g?.value / a?.value;
-    rows.push(['spawn + join, per greenlet (100k)', val(g, (x) => fmtNs(x.value)), val(a, (x) => fmtNs(x.value)),
-      gev('spawn_join_ns', fmtNs), '<= async/await', ...verdict(g?.error ? g : a?.error ? a : g, ratio)]);
-    rows.push(['  (same, greenlet body a green function)', val(gg, (x) => fmtNs(x.value)), val(a, (x) => fmtNs(x.value)),
-      '', '<= async/await', ...verdict(gg, gg?.value / a?.value)]);
+    rows.push(['spawn + join, per greenlet (100k)', val(g, ns), val(a, ns),
+      gev('spawn_join_ns', fmtNs), '<= async/await', ...verdict(g?.error ? g : a?.error ? a : g, g?.value / a?.value, null, g?.cpuValue / a?.cpuValue)]);
+    rows.push(['  (same, greenlet body a green function)', val(gg, ns), val(a, ns),
+      '', '<= async/await', ...verdict(gg, gg?.value / a?.value, null, gg?.cpuValue / a?.cpuValue)]);
   }
   // 2
   {
     const g = r['switch:greenlets'];
     const si = r['switch:setImmediate'];
     const mt = r['switch:microtask'];
-    rows.push(['sleep(0) switch between 2 greenlets', val(g, (x) => fmtNs(x.value)),
-      `${val(si, (x) => fmtNs(x.value))} (setImmediate), ${val(mt, (x) => fmtNs(x.value))} (microtask)`,
-      gev('switch_sleep0_ns', fmtNs), '<= 100 ns', ...verdict(g, g?.value / 100)]);
+    rows.push(['sleep(0) switch between 2 greenlets', val(g, ns),
+      `${val(si, ns)} (setImmediate), ${val(mt, ns)} (microtask)`,
+      gev('switch_sleep0_ns', fmtNs), '<= 100 ns', ...verdict(g, g?.value / 100, null, g?.cpuValue / 100)]);
   }
   // 3
   {
     const g = r['queue:greenlets'];
     const a = r['queue:async'];
-    rows.push(['queue ping-pong round trip', val(g, (x) => fmtNs(x.value), queuePending), val(a, (x) => fmtNs(x.value)),
-      gev('queue_pingpong_roundtrip_ns', fmtNs), '<= async/await', ...verdict(g?.error ? g : a, g?.value / a?.value, queuePending)]);
+    rows.push(['queue ping-pong round trip', val(g, ns, queuePending), val(a, ns),
+      gev('queue_pingpong_roundtrip_ns', fmtNs), '<= async/await', ...verdict(g?.error ? g : a, g?.value / a?.value, queuePending, g?.cpuValue / a?.cpuValue)]);
   }
   // 4
   {
@@ -535,7 +553,7 @@ function main() {
     const a = r['sleepers:async'];
     const f = (x) =>
       `+${fmtMB(x.rssDelta)} RSS (${fmtMB(x.value)} total; heap +${fmtMB(x.heap)}); all asleep after ${x.tAsleep.toFixed(0)} ms, all woken after ${x.tAll.toFixed(0)} ms`;
-    rows.push(['100k greenlets in sleep(1) at once', val(g, f), val(a, f), '~700 MB (design.md)', '< 100 MB (RSS growth)',
+    rows.push(['100k greenlets in sleep(1) at once', val(g, f), val(a, f), '~700 MB (design.md)', '< 100 MB RSS growth',
       ...verdict(g, g?.rssDelta / (100 * 1048576))]);
   }
   // 6
@@ -543,12 +561,12 @@ function main() {
     const g = r['call:green'];
     const a = r['call:async'];
     const p = r['call:plain'];
-    rows.push(['call to a green function that does not suspend', val(g, (x) => fmtNs(x.value)),
-      `${val(a, (x) => fmtNs(x.value))} (async fn + await); plain call ${val(p, (x) => fmtNs(x.value))}`, '—', '<= 30 ns',
-      ...verdict(g, g?.value / 30)]);
+    rows.push(['call to a green function that does not suspend (issue 3\'s goal; measured here too)', val(g, ns),
+      `${val(a, ns)} (async fn + await); plain call ${val(p, ns)}`, '—', '<= 30 ns',
+      ...verdict(g, g?.value / 30, null, g?.cpuValue / 30)]);
   }
 
-  const header = ['benchmark', 'greenlets', 'async/await', 'gevent', 'goal', 'ratio vs goal baseline', 'pass/fail'];
+  const header = ['benchmark', 'greenlets', 'async/await', 'gevent', 'goal', 'ratio (wall)', 'ratio (CPU time)', 'pass/fail'];
   const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
   const gevLine = gevAvail ? `gevent: ${gv.anchor} (${PYTHON} ${path.relative(ROOT, GEVENT_MICRO)})` : `gevent: not available (${gv.unavailable})`;
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
@@ -586,16 +604,14 @@ function main() {
 
   if (!flag('--no-write') && !only) {
     const md = [
-      '# Benchmarks',
-      '',
       'Runtime micro-benchmarks of greenlets against async/await (the JS limit) and gevent, the goals of',
-      "design.md §7. Produced by `bench/runtime.mjs`; rerun it to refresh this file (it is overwritten).",
+      'design.md §7. Produced by `npm run bench` (`bench/runtime.mjs`), which rewrites only this section.',
       '',
       table,
       '',
       ...info.map((l) => `- ${l}`),
       '',
-      '## How each row is measured',
+      '### How each row is measured',
       '',
       '- Each case runs in its own `node --expose-gc` child process. Timing cases: one warm-up run, then',
       `  ${RUNS} runs with \`gc()\` before each; the median is shown. Memory cases: ${MEM_PROCS} fresh processes, median.`,
@@ -613,20 +629,22 @@ function main() {
       '  spawning and once all are blocked, divided by 100k; the `gs` array (8 B per greenlet) is included, as in',
       '  gevent_micro.py. async/await: 100k async functions awaiting one promise. gevent: RSS difference.',
       '- **100k sleeping greenlets**: 100k greenlets each doing `sleep(1)`; the process RSS (after `gc()`) while',
-      '  all are asleep (the goal is judged on that total), its growth and the heap growth; time until all have',
+      '  all are asleep, its growth (the goal is judged on the growth) and the heap growth; time until all have',
       '  been spawned and started, and until `joinall` returns (1000 ms of it is the sleep).',
       '  async/await: 100k async functions awaiting `setTimeout(1000)` promises.',
       `- **non-suspending green call**: \`s = yield* inc[GREEN](s)\` in a loop of ${CALL_N / 1e6}M iterations, loop`,
       '  overhead included; against `s = await inc(s)` with `async function inc` and a plain `s = inc(s)`.',
-      '- ratio vs goal baseline: greenlets / async/await for relative goals, greenlets / goal for absolute ones.',
+      '- ratio: greenlets / async/await for relative goals, greenlets / goal for absolute ones; by wall time, and by',
+      '  the process CPU time over the same runs (user + system, all threads; time spent descheduled while other',
+      '  work shares the machine does not count). pass/fail is judged on the CPU-time ratio where there is one.',
       '',
-      '## Raw runs',
+      '### Raw runs',
       '',
       ...details,
       '',
     ].join('\n');
-    writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), md);
-    say('wrote BENCHMARKS.md');
+    writeSection(path.join(ROOT, 'BENCHMARKS.md'), 'runtime', md);
+    say('wrote the runtime section of BENCHMARKS.md');
   }
 }
 
