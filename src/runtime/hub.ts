@@ -23,6 +23,8 @@ export const RESUME_NEXT = 1;
 export const RESUME_THROW = 2;
 /** A dead greenlet queued to notify its links. */
 export const RESUME_LINKS = 3;
+/** A dead greenlet: nothing can be queued for it any more. */
+export const RESUME_DEAD = 4;
 
 class Callback implements Runnable {
   constructor(
@@ -107,7 +109,7 @@ export class Hub {
 
   /** Raise `error` in `g` at its suspension point; overrides a pending ordinary resume (kill, Timeout). */
   scheduleThrow(g: Greenlet<any>, error: unknown): void {
-    if (g._pending === RESUME_THROW) return;
+    if (g._pending === RESUME_THROW || g._pending >= RESUME_LINKS) return;
     const queued = g._pending === RESUME_NEXT;
     g._pending = RESUME_THROW;
     g._resume = error;

@@ -41,6 +41,9 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
   private waiter: Greenlet<any> | null = null;
   private timer: TimerEntry | null = null;
   private readonly limit: number;
+  /** rawlinks made, and how many of them have fired (a fired link is gone: close() need not unlink it). */
+  private linked = 0;
+  private fired = 0;
 
   constructor(
     private readonly objects: readonly T[],
@@ -50,11 +53,17 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
     this.limit = count == null ? objects.length : Math.min(count, objects.length);
   }
 
+  /** The rawlink callback (one function, so unlink finds it). */
   private readonly onReady = (source: T): void => {
+    this.fired++;
+    this.arrive(source);
+  };
+
+  private arrive(source: T): void {
     if (this.finished) return;
     this.done.push(source);
     if (this.waiter !== null) getHub().schedule(this.waiter);
-  };
+  }
 
   private subscribe(): void {
     this.subscribed = true;
@@ -67,12 +76,24 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
         );
       }
     }
-    for (const o of this.objects) {
-      if (isWaitable(o)) {
+    const objects = this.objects;
+    for (let i = 0; i < objects.length; i++) {
+      const o = objects[i];
+      if (o instanceof Greenlet) {
+        // the common case (joinall), without the protocol's method lookups
+        if (o.dead) this.done.push(o);
+        else {
+          o.rawlink(this.onReady as (s: any) => void);
+          this.linked++;
+        }
+      } else if (isWaitable(o)) {
         if (o.ready()) this.done.push(o);
-        else o.rawlink(this.onReady as (s: any) => void);
+        else {
+          o.rawlink(this.onReady as (s: any) => void);
+          this.linked++;
+        }
       } else if (o !== null && typeof (o as PromiseLike<unknown>).then === 'function') {
-        const settle = () => this.onReady(o);
+        const settle = () => this.arrive(o);
         (o as PromiseLike<unknown>).then(settle, settle);
       } else {
         throw new TypeError(`iwait/wait can wait on greenlets, events, AsyncResults and promises; got ${String(o)}`);
@@ -156,7 +177,10 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
     this.finished = true;
     if (this.timer !== null) getHub().timers.cancel(this.timer);
     this.timer = null;
-    for (const o of this.objects) if (isWaitable(o)) o.unlink(this.onReady as (s: any) => void);
+    // Every link that fired has removed itself: with all of them fired there is nothing to unlink.
+    if (this.fired < this.linked) {
+      for (const o of this.objects) if (isWaitable(o)) o.unlink(this.onReady as (s: any) => void);
+    }
   }
 
   [GREEN_ITERATOR](): GreenIterator<T> {
