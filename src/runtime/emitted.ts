@@ -3,10 +3,11 @@
  * 'greenlets/emitted'`). Keep this surface stable: compiled packages depend on it.
  */
 import { GREEN, GREEN_ITERATOR, greenIterator, runPlain, type Green, type GreenIterator } from './convention.js';
-import { waitFor } from './waiting.js';
 
 export { GREEN, GREEN_ITERATOR, runPlain, callDynamic, greenIterator, collect } from './convention.js';
 export { runMain } from './greenlet.js';
+// After greenlet.js: hub.js and greenlet.js import each other, and greenlet.js must be evaluated first.
+import { waitFor } from './waiting.js';
 export { builtins, bindGreen as bind } from './builtins.js';
 export { adaptSpawn } from './adapt.js';
 

@@ -42,8 +42,20 @@ export function rewriteTopLevel(rw: Rewriter, sf: ts.SourceFile): ts.Statement[]
   // Statements before the first one that may block run as ordinary module code, as written (a `const` stays a
   // `const`, a class a class declaration): only the rest needs the main greenlet.
   const first = sf.statements.findIndex((s) => mayBlock(ctx.analysis, s));
+  /** Names bound at module scope before the main greenlet starts (imports, the statements before `first`,
+   * function declarations, classes kept as declarations). */
+  const moduleNames = new Set<string>();
+  for (const s of sf.statements) {
+    if (ts.isImportDeclaration(s) && s.importClause !== undefined) {
+      if (s.importClause.name) moduleNames.add(s.importClause.name.text);
+      const b = s.importClause.namedBindings;
+      if (b !== undefined) for (const n of ts.isNamespaceImport(b) ? [b.name] : b.elements.map((e) => e.name)) moduleNames.add(n.text);
+    } else if (ts.isFunctionDeclaration(s) && s.name !== undefined) moduleNames.add(s.name.text);
+  }
   sf.statements.forEach((s, i) => {
     if (first < 0 || i < first) {
+      if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) for (const n of boundNames(d.name)) moduleNames.add(n);
+      if ((ts.isClassDeclaration(s) || ts.isEnumDeclaration(s)) && s.name !== undefined) moduleNames.add(s.name.text);
       moduleScope.push(atModule(s));
       return;
     }
@@ -64,6 +76,11 @@ export function rewriteTopLevel(rw: Rewriter, sf: ts.SourceFile): ts.Statement[]
       ts.isEmptyStatement(s) ||
       (ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression) && body.length === 0)
     ) {
+      moduleScope.push(atModule(s));
+    } else if (ts.isClassDeclaration(s) && s.name !== undefined && isInertClass(s, moduleNames)) {
+      // Evaluating it runs no code of the module (no static initialisers, computed keys, decorators, and its
+      // base is already defined): it stays a class declaration at module scope.
+      moduleNames.add(s.name.text);
       moduleScope.push(atModule(s));
     } else if (ts.isClassDeclaration(s) && s.name !== undefined) {
       const name = s.name.text;
@@ -147,6 +164,23 @@ export function mayBlock(a: FileAnalysis, s: ts.Node): boolean {
   };
   walk(s);
   return hit;
+}
+
+/** A class whose definition evaluates nothing but its own methods, and whose base (if any) is bound already. */
+function isInertClass(c: ts.ClassDeclaration, moduleNames: Set<string>): boolean {
+  if (ts.getDecorators(c)?.length) return false;
+  for (const h of c.heritageClauses ?? []) {
+    if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+    const base = h.types[0]?.expression;
+    if (base === undefined || !ts.isIdentifier(base) || !moduleNames.has(base.text)) return false;
+  }
+  for (const m of c.members) {
+    if (m.name !== undefined && ts.isComputedPropertyName(m.name)) return false;
+    if (ts.isClassStaticBlockDeclaration(m)) return false;
+    if (ts.isPropertyDeclaration(m) && (ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static) !== 0 && m.initializer !== undefined) return false;
+    if (ts.canHaveDecorators(m) && ts.getDecorators(m)?.length) return false;
+  }
+  return true;
 }
 
 /** `using` / `await using` (their disposal is scoped to the body, so they stay inside it). */
