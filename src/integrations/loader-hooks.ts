@@ -14,7 +14,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { GreenletsDiagnostic } from '../transformer/api.js';
 import { formatDiagnostic } from '../transformer/diagnostics.js';
 import { needsCompile, resolveOptions, shouldTransform, type GreenletsOptions, type ResolvedOptions } from './options.js';
-import { isPackageSpecifier, resolvePackageFile } from './package-info.js';
+import { isPackageSpecifier, packageRoot, packageVersion, resolvePackageFile } from './package-info.js';
 import { findTsconfig, ProjectSession, withInlineMap } from './project-session.js';
 import { isPathSpecifier, resolveTsStyle } from './ts-resolve.js';
 import type { TransformerApi } from './transformer-api.js';
@@ -119,7 +119,11 @@ type LoadContext = { format?: string | null; conditions?: string[] };
 function resolveOwn(specifier: string): Resolved | undefined {
   if (!isPackageSpecifier(specifier)) return undefined;
   const file = resolvePackageFile(specifier);
-  return file === undefined ? undefined : { url: pathToFileURL(file).href, format: 'module', shortCircuit: true };
+  if (file === undefined) {
+    const e = new Error(`Cannot find module '${specifier}': this copy of greenlets (${packageVersion()}, ${packageRoot}) does not export it`);
+    throw Object.assign(e, { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+  }
+  return { url: pathToFileURL(file).href, format: 'module', shortCircuit: true };
 }
 
 function resolveRetry(e: unknown, specifier: string, context: ResolveContext): Resolved {
