@@ -1,0 +1,150 @@
+/**
+ * The emitter's diagnostics that no fixture input reaches (fixtures/transform covers the rest): GL2010 and
+ * GL9004 are driven through createGreenletsTransformer with a hand-made analysis, GL9010 through the project
+ * entry with a broken tsconfig. Also: how diagnostics are formatted and filtered.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import type { CallSite, FileAnalysis, FunctionLike } from '../../../src/transformer/analysis/types.js';
+import type { GreenletsDiagnostic } from '../../../src/transformer/api.js';
+import { createGreenletsTransformer, createProjectTransformer, filterDiagnostics, formatDiagnostic, transform } from '../../../src/transformer/index.js';
+import { emitterCodes } from '../../../src/transformer/emit/codes.js';
+import { patchedSpecifier } from '../../../src/transformer/emit/patch.js';
+
+/** Emit `code` with an analysis built by `mark` from the parsed file (nodes found by their text). */
+function emitWith(code: string, mark: (sf: ts.SourceFile, find: <T extends ts.Node>(text: string, kind: ts.SyntaxKind) => T) => Partial<FileAnalysis>) {
+  const diagnostics: GreenletsDiagnostic[] = [];
+  const fileName = '/virtual/case.ts';
+  const before = createGreenletsTransformer(
+    (sf) => {
+      const find = <T extends ts.Node>(text: string, kind: ts.SyntaxKind): T => {
+        let hit: ts.Node | undefined;
+        const walk = (n: ts.Node): void => {
+          if (hit === undefined && n.kind === kind && n.getText(sf) === text) hit = n;
+          else ts.forEachChild(n, walk);
+        };
+        walk(sf);
+        if (hit === undefined) throw new Error(`no ${ts.SyntaxKind[kind]} ${text}`);
+        return hit as T;
+      };
+      return {
+        sourceFile: sf,
+        green: new Set(),
+        calls: new Map(),
+        iterations: new Map(),
+        spawnAdapted: new Set(),
+        topLevelBlocks: false,
+        diagnostics: [],
+        ...mark(sf, find),
+      };
+    },
+    {},
+    { onDiagnostics: (_f, ds) => diagnostics.push(...ds) },
+  );
+  const out = ts.transpileModule(code, {
+    fileName,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+    transformers: { before: [before] },
+  });
+  return { code: out.outputText, diagnostics };
+}
+
+describe('emitter diagnostics', () => {
+  it('every code has a category and a summary', () => {
+    for (const [code, info] of Object.entries(emitterCodes)) {
+      expect(code).toMatch(/^GL[29]\d{3}$/);
+      expect(['error', 'warning', 'info']).toContain(info.category);
+      expect(info.summary.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('GL2010: a built-in without its receiver is called plainly, with a warning naming it and the fix', () => {
+    const code = 'const from = Array.from;\nfunction f(xs: number[]) {\n  return from(xs, (x) => x);\n}\n';
+    const r = emitWith(code, (_sf, find) => {
+      const fn = find<FunctionLike>('function f(xs: number[]) {\n  return from(xs, (x) => x);\n}', ts.SyntaxKind.FunctionDeclaration);
+      const call = find<ts.CallExpression>('from(xs, (x) => x)', ts.SyntaxKind.CallExpression);
+      return { green: new Set([fn]), calls: new Map<ts.Node, CallSite>([[call, { kind: 'green', builtin: 'Array.from' }]]) };
+    });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.category} ${d.line}:${d.column}`)).toEqual(['GL2010 warning 3:10']);
+    expect(r.diagnostics[0]!.message).toContain('from(...) is Array.from called without its receiver');
+    expect(r.diagnostics[0]!.message).toContain('Fix: call it as `Array.from(...)`');
+    // called dynamically (the GREEN test at run time)
+    expect(r.code).toContain("(yield* __gl.callDynamic(from, void 0, [xs, (x) => x]))");
+  });
+
+  it('GL9004: a rewrite failure names the construct and its place, and the file is emitted as written', () => {
+    const code = 'export function f(): void;\nexport function f(x?: number): void {}\nconsole.log(1);\n';
+    const r = emitWith(code, (_sf, find) => ({
+      // An overload signature (no body) marked green: the rewrite cannot make a generator of it.
+      green: new Set([find<FunctionLike>('export function f(): void;', ts.SyntaxKind.FunctionDeclaration)]),
+    }));
+    expect(r.diagnostics).toHaveLength(1);
+    const d = r.diagnostics[0]!;
+    expect([d.code, d.category, d.line, d.column]).toEqual(['GL9004', 'error', 1, 1]);
+    expect(d.message).toContain('greenlets failed to rewrite the function f');
+    expect(d.message).toContain('compiled without the transform');
+    expect(r.code).toBe(ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText);
+  });
+
+  it('GL9010: an unreadable tsconfig is a diagnostic of the project entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gl-emit-'));
+    const tsconfig = join(dir, 'tsconfig.json');
+    writeFileSync(tsconfig, '{ "compilerOptions": { "target": "es2099" }, "files": ["a.ts"] }');
+    writeFileSync(join(dir, 'a.ts'), 'export const a = 1;\n');
+    const p = createProjectTransformer({ tsconfig });
+    const codes = p.diagnostics().map((d) => d.code);
+    expect(codes).toContain('GL9010');
+    const d = p.diagnostics().find((x) => x.code === 'GL9010')!;
+    expect(d.message).toMatch(/target/);
+  });
+
+  it('GL9001 and GL9002 come with file:line:col, formatted as tsc formats its own', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gl-emit-')), 'bad.ts');
+    const bad = transform('export const x: number = "s";\nexport function f( {\n', file);
+    expect(bad.diagnostics.map((d) => d.code)).toContain('GL9001');
+    const typed = transform('export const x: number = "s";\n', file);
+    expect(typed.diagnostics.map((d) => formatDiagnostic(d, join(file, '..')))).toEqual([
+      "bad.ts:1:14 - error GL9002: Type 'string' is not assignable to type 'number'. (TS2322)",
+    ]);
+    expect(typed.code).toBe('export const x = "s";\n');
+  });
+
+  it('filterDiagnostics keeps what is at or above the level', () => {
+    const d = (category: GreenletsDiagnostic['category']): GreenletsDiagnostic => ({ code: 'GL0000', category, message: '', file: 'f', line: 1, column: 1 });
+    const all = [d('info'), d('warning'), d('error')];
+    expect(filterDiagnostics(all, 'info')).toHaveLength(3);
+    expect(filterDiagnostics(all).map((x) => x.category)).toEqual(['warning', 'error']);
+    expect(filterDiagnostics(all, 'error').map((x) => x.category)).toEqual(['error']);
+    expect(filterDiagnostics(all, 'none')).toEqual([]);
+  });
+});
+
+describe('patch specifiers', () => {
+  it('maps every Node module the patch covers, with and without node:, only when its flag is on', () => {
+    const table: Array<[string, string]> = [
+      ['fs', 'greenlets/fs'],
+      ['net', 'greenlets/socket'],
+      ['dns', 'greenlets/dns'],
+      ['child_process', 'greenlets/subprocess'],
+      ['timers', 'greenlets/timers'],
+      ['http', 'greenlets/http'],
+      ['https', 'greenlets/https'],
+      ['tls', 'greenlets/ssl'],
+    ];
+    for (const [mod, green] of table) {
+      expect(patchedSpecifier(mod, true)).toBe(green);
+      expect(patchedSpecifier(`node:${mod}`, true)).toBe(green);
+      expect(patchedSpecifier(mod, false)).toBeUndefined();
+      expect(patchedSpecifier(mod, {})).toBeUndefined();
+    }
+    expect(patchedSpecifier('node:fs', { fs: true })).toBe('greenlets/fs');
+    expect(patchedSpecifier('node:net', { fs: true })).toBeUndefined();
+    expect(patchedSpecifier('node:child_process', { childProcess: true })).toBe('greenlets/subprocess');
+    for (const untouched of ['node:fs/promises', 'node:path', 'fs-extra', './fs', 'node:timers/promises']) {
+      expect(patchedSpecifier(untouched, true)).toBeUndefined();
+    }
+  });
+});
