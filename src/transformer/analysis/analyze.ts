@@ -13,7 +13,11 @@ import { Explainer } from './explain.js';
 import { forceGreenAnalysis } from './force-green.js';
 import { acceptsGreen } from './tags.js';
 
-export type AnalysisOptions = Pick<TransformOptions, 'patch' | 'forceGreen'>;
+export type AnalysisOptions = Pick<TransformOptions, 'patch' | 'forceGreen'> & {
+  /** The program is a library: its exports are called from outside it, maybe with green callbacks. Default:
+   * it emits declarations (`declaration` or `composite` in its compiler options). */
+  library?: boolean;
+};
 
 /** The program's own files: what the transform may rewrite (not .d.ts, not node_modules). */
 export function ownSourceFiles(program: ts.Program): ts.SourceFile[] {
@@ -56,8 +60,10 @@ export function analyzeProgram(program: ts.Program, options: AnalysisOptions = {
     }
     return r;
   };
+  const co = program.getCompilerOptions();
   const col = new Collector(program, checker, new Set(own), {
     patch: options.patch,
+    library: options.library ?? (co.declaration === true || co.composite === true),
     acceptsGreen: (decl) => acceptsGreen(decl, isRuntimeDir),
   });
   col.collect();
@@ -66,6 +72,13 @@ export function analyzeProgram(program: ts.Program, options: AnalysisOptions = {
   solver.solve();
   const t2 = performance.now();
   return new WholeProgramAnalysis(program, col, solver, own.length, t1 - t0, t2 - t1);
+}
+
+function parameterName(fn: FunctionLike, position: number): string {
+  const params = fn.parameters;
+  const offset = params[0] && ts.isIdentifier(params[0].name) && params[0].name.text === 'this' ? 1 : 0;
+  const p = params[position + offset];
+  return p && ts.isIdentifier(p.name) ? p.name.text : `arg${position}`;
 }
 
 /** Containers counted as functions for greenFraction: the function-likes (not top levels, fields, defaults). */
@@ -119,14 +132,17 @@ class WholeProgramAnalysis implements WholeProgram {
       calls: new Map(),
       iterations: new Map(),
       spawnAdapted: this.solver.spawnAdapted.get(sf) ?? new Set(),
+      conditional: new Map(),
       bindCalls: this.solver.greenBinds.get(sf) ?? new Set(),
       topLevelBlocks: false,
       diagnostics: [...(this.solver.diagnostics.get(sf) ?? [])],
     };
     for (const c of this.byFile.get(sf) ?? []) {
       if (!c.blocks || (c.kind !== 'fn' && c.kind !== 'top')) continue;
-      if (c.kind === 'fn') fa.green.add(c.node as FunctionLike);
-      else fa.topLevelBlocks = true;
+      if (c.kind === 'fn') {
+        fa.green.add(c.node as FunctionLike);
+        if (!c.always && c.condOn) fa.conditional!.set(c.node as FunctionLike, [...c.condOn.keys()].sort((x, y) => x - y).map((p) => parameterName(c.node as FunctionLike, p)));
+      } else fa.topLevelBlocks = true;
       for (const site of c.sites) {
         const cs = this.solver.callSite(site);
         if (cs) fa.calls.set(site.node, cs);

@@ -12,7 +12,7 @@ import { FlowGraph } from './flow.js';
 import { BlockingIterables } from './iterables.js';
 import { Hierarchy } from './hierarchy.js';
 import { Typing } from './typing.js';
-import { hasJSDocTag, isAbstractDeclaration, resolveAlias, symbolHasTag } from './tags.js';
+import { blockingPositions, hasJSDocTag, isAbstractDeclaration, resolveAlias, symbolHasTag } from './tags.js';
 import {
   declaringInterface,
   elementArgsFrom,
@@ -67,6 +67,8 @@ function baseClassExpression(cls: ts.ClassLikeDeclaration | undefined): ts.Expre
 
 export interface CollectOptions {
   patch?: boolean | PatchOptions;
+  /** A library: its exported functions may be called from outside the program, with green callbacks. */
+  library?: boolean;
   /** Decides whether an untransformed declaration knows the green calling convention (tags.ts acceptsGreen). */
   acceptsGreen?: (decl: ts.Declaration) => boolean;
 }
@@ -132,7 +134,52 @@ export class Collector {
       this.visit(sf, top);
     }
     this.resolveHierarchy();
+    if (this.options.library) this.openToOutside();
     this.flow.solve();
+  }
+
+  /** The value standing for what callers outside the program pass (library builds), or -1. */
+  outside = -1;
+
+  /**
+   * A library's exported functions, and the public members of its exported classes, are called by programs
+   * this analysis does not see: their function-typed parameters may receive green functions. One value,
+   * `outside`, stands for those; it is green, so a call through such a parameter is dynamic and makes the
+   * function green for callers that pass green functions (`@blocking cb` in its .d.ts).
+   */
+  private openToOutside(): void {
+    this.outside = this.values.length;
+    this.values.push({ kind: 'outside' });
+    const open = new Set<FunctionLike>();
+    const addFn = (e: ts.Expression | undefined) => {
+      if (isFunctionExpr(e)) open.add(skipOuter(e) as FunctionLike);
+    };
+    for (const sf of this.ownFiles) {
+      const ms = this.checker.getSymbolAtLocation(sf);
+      if (!ms) continue;
+      for (const exp of this.checker.getExportsOfModule(ms)) {
+        for (const d of resolveAlias(this.checker, exp)?.declarations ?? []) {
+          if (!this.isOwn(d)) continue;
+          if (ts.isFunctionDeclaration(d) && d.body) open.add(d);
+          else if (ts.isVariableDeclaration(d)) addFn(d.initializer);
+          else if (ts.isExportAssignment(d)) addFn(d.expression);
+          else if (ts.isClassLike(d)) {
+            for (const m of d.members) {
+              if (m.name && ts.isPrivateIdentifier(m.name)) continue;
+              if (ts.getCombinedModifierFlags(m as ts.Declaration) & ts.ModifierFlags.Private) continue;
+              if ((ts.isMethodDeclaration(m) || ts.isConstructorDeclaration(m)) && m.body) open.add(m);
+              else if (ts.isPropertyDeclaration(m)) addFn(m.initializer);
+            }
+          }
+        }
+      }
+    }
+    for (const fn of open) {
+      for (const p of fn.parameters) {
+        if (p.dotDotDotToken || !ts.isIdentifier(p.name) || p.name.text === 'this') continue;
+        this.flow.addValue(this.paramNode(p), this.outside);
+      }
+    }
   }
 
   // ---- values and flow nodes ---------------------------------------------------------------------------
@@ -661,7 +708,10 @@ export class Collector {
   private rootCallKind(sym: ts.Symbol): 'green' | 'dynamic' {
     if (sym.declarations?.some((d) => isAbstractDeclaration(d) || ts.isMethodDeclaration(d))) return 'dynamic';
     for (const sig of this.checker.getTypeOfSymbol(sym).getCallSignatures()) {
-      if (this.iterables.kindOf(sig.getReturnType()) !== 'plain') return 'dynamic';
+      const rt = sig.getReturnType();
+      // A generic result (`retry<T>(fn: () => T): T`) is whatever the caller's function returns, not the root's own.
+      if (rt.flags & ts.TypeFlags.TypeParameter) continue;
+      if (this.iterables.kindOf(rt) !== 'plain') return 'dynamic';
     }
     return 'green';
   }
@@ -700,7 +750,8 @@ export class Collector {
     const sym = nameNode ? this.symbolAt(nameNode) : undefined;
     site.calleeExpr = expr;
     if (sym && this.isRoot(sym)) {
-      site.root = { kind: this.rootCallKind(sym), symbol: sym };
+      const when = blockingPositions(this.checker, sym);
+      site.root = { kind: this.rootCallKind(sym), symbol: sym, ...(when === 'always' ? {} : { when }) };
       // Roots are the runtime's primitives: queues and channels hand back what was put in.
       for (const a of site.args) this.flow.addEdge(a, this.elem);
       this.flow.addEdge(this.elem, site.result);

@@ -13,6 +13,7 @@ import type { Collector } from './collect.js';
 import type { Container, Value } from './model.js';
 import type { FunctionLike } from './types.js';
 import { containerName, valueName } from './names.js';
+import { parameterNames } from './tags.js';
 
 const NOT_GREEN_KIND: Partial<Record<Container['kind'], string>> = {
   ctor: 'a constructor, which cannot suspend (GL1012)',
@@ -79,6 +80,11 @@ export class Explainer {
       const where = this.at(r.site.node);
       if (r.kind === 'param') {
         const pname = paramName(c, r.position);
+        if (r.value === this.col.outside) {
+          const what = r.site.builtin ? `passes its parameter ${pname} to ${r.site.builtin.name} at ${where}` : `calls its parameter ${pname} at ${where}`;
+          out.push(`${name} ${what}; it is exported, so a caller outside this program may pass a green function as ${pname} (it blocks only when one does)`);
+          break;
+        }
         const vname = this.valueName(this.col.values[r.value]!);
         const what = r.site.builtin ? `passes its parameter ${pname} to ${r.site.builtin.name} at ${where}` : `calls its parameter ${pname} at ${where}`;
         out.push(`${name} ${what}; it blocks only when its caller passes a green function as ${pname}, such as ${vname}`);
@@ -93,13 +99,15 @@ export class Explainer {
       const tname = this.valueName(target);
       if (r.kind === 'callback') {
         out.push(`${name} passes the green function ${tname} to ${r.site.builtin?.name ?? 'a built-in'} at ${where}, which calls it`);
-      } else if (target.kind === 'root') {
+      } else if (target.kind === 'root' && !r.passes) {
         out.push(`${name} calls ${tname} at ${where}`);
         out.push(`${tname} is a blocking primitive (@blocking, declared at ${this.at(target.decl)})`);
         break;
       } else if (r.passes) {
         const tc = target.kind === 'fn' ? target.container : undefined;
-        const pname = tc ? paramName(tc, r.passes.position) : `argument ${r.passes.position + 1}`;
+        const pname = tc ? paramName(tc, r.passes.position)
+          : target.kind === 'root' ? (parameterNames(this.col.checker, target.decl)[r.passes.position] || `argument ${r.passes.position + 1}`)
+          : `argument ${r.passes.position + 1}`;
         const vname = this.valueName(this.col.values[r.passes.value]!);
         out.push(`${name} calls ${tname} at ${where}, passing the green function ${vname} as ${pname} (${tname} blocks only when given one)`);
         c = this.next(r.passes.value, out);
@@ -119,6 +127,7 @@ export class Explainer {
   private next(v: number, out: string[]): Container | undefined {
     let target: Value = this.col.values[v]!;
     while (target.kind === 'bound') target = this.col.values[target.target]!;
+    if (target.kind === 'outside') return undefined;
     if (target.kind === 'root') {
       out.push(`${valueName(target)} is a blocking primitive (@blocking, declared at ${this.at(target.decl)})`);
       return undefined;

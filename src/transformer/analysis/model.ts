@@ -67,8 +67,9 @@ export interface Site {
   args: number[];
   /** Where the targets' return values go (the call's result, or the callback results of a built-in). */
   result: number;
-  /** A call to a root: how it is emitted. */
-  root?: { kind: 'green' | 'dynamic'; symbol: ts.Symbol };
+  /** A call to a root: how it is emitted; `when`: the root blocks only when given green functions at these
+   * argument positions (`@blocking fn` in its declaration, as a library compiled by greenlets emits it). */
+  root?: { kind: 'green' | 'dynamic'; symbol: ts.Symbol; when?: number[] };
   /** The one target is statically known (a function declaration, a const function, a class method and all its
    * overrides, a super method): the call may be 'green' rather than 'dynamic'. */
   static: boolean;
@@ -106,4 +107,6 @@ export type Value =
   | { kind: 'fn'; node: FunctionLike; container?: Container }
   | { kind: 'root'; symbol: ts.Symbol; decl: ts.Declaration }
   /** `target.bind(...)` made at `call`: green exactly when `target` is. */
-  | { kind: 'bound'; target: number; call: ts.CallExpression; boundArgs: number[] };
+  | { kind: 'bound'; target: number; call: ts.CallExpression; boundArgs: number[] }
+  /** Library builds: whatever a caller outside the program passes to an exported function (maybe green). */
+  | { kind: 'outside' };

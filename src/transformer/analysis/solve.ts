@@ -67,7 +67,7 @@ export class Solver {
    * bound function of one. Green values are what calls test for at run time. */
   isGreenValue(v: number): boolean {
     const val = this.col.values[v]!;
-    if (val.kind === 'root') return true;
+    if (val.kind === 'root' || val.kind === 'outside') return true;
     if (val.kind === 'bound') return this.isGreenValue(val.target);
     const c = val.container;
     return c !== undefined && c.kind === 'fn' && c.blocks;
@@ -83,14 +83,21 @@ export class Solver {
       if (site.builtin) for (const t of col.flow.values(site.args[site.builtin.callback] ?? -1)) index(this.revValue, t, site);
     }
     for (const c of col.rootContainers) this.apply(c, undefined, { kind: 'tagged' });
-    for (let v = 0; v < col.values.length; v++) if (col.values[v]!.kind === 'root') this.valueTurnedGreen(v);
+    for (let v = 0; v < col.values.length; v++) {
+      const k = col.values[v]!.kind;
+      if (k === 'root' || k === 'outside') this.valueTurnedGreen(v);
+    }
     for (const it of col.iterations) {
       const k = col.iterables.kindOf(this.checker.getTypeAtLocation(it.iterable));
       this.iterationKinds.set(it, k);
       if (k === 'green') this.apply(it.container, undefined, { kind: 'iteration', iteration: it });
     }
     for (const site of col.sites) {
-      if (site.root) {
+      if (site.root?.when) {
+        // A root that blocks only when given green functions (a library's `@blocking cb`): as a static call.
+        for (const q of site.root.when) for (const v of col.flow.values(this.argAt(site, q).node)) index(this.revValue, v, site);
+        this.schedule(site);
+      } else if (site.root) {
         site.hot = true;
         site.hotTarget = col.rootValue(site.root.symbol);
         this.apply(site.container, undefined, { kind: 'call', site, target: site.hotTarget });
@@ -170,6 +177,19 @@ export class Solver {
   private evaluate(site: Site): void {
     const c = site.container;
     const { col } = this;
+    if (site.root?.when) {
+      const root = col.rootValue(site.root.symbol);
+      for (const q of site.root.when) {
+        const arg = this.argAt(site, q);
+        const v = this.firstGreen(col.flow.values(arg.node), (x) => !arg.expr || col.typing.accepts(col.typing.typeAt(arg.expr), x));
+        if (v === undefined) continue;
+        const pos = col.paramPosition(arg.expr, c);
+        if (pos !== undefined) this.hit(site, root, pos, { kind: 'param', site, position: pos, value: v });
+        else this.hit(site, root, undefined, { kind: 'call', site, target: root, passes: { value: v, position: q } });
+        if (c.always) return;
+      }
+      return;
+    }
     if (site.builtin) {
       const cb = (site.node as ts.CallExpression).arguments?.[site.builtin.callback];
       const v = this.firstGreen(col.flow.values(site.args[site.builtin.callback] ?? -1), (t) => this.callbackAllows(site, t));
@@ -222,7 +242,7 @@ export class Solver {
 
   private containerOfValue(v: number): Container | undefined {
     const val = this.col.values[v]!;
-    if (val.kind === 'root') return { blocks: true, always: true } as Container;
+    if (val.kind === 'root' || val.kind === 'outside') return { blocks: true, always: true } as Container;
     if (val.kind === 'bound') return this.containerOfValue(val.target);
     return val.container;
   }
@@ -371,7 +391,7 @@ export class Solver {
         for (const v of this.col.flow.values(site.args[i]!)) {
           if (this.isGreenValue(v) && typing.accepts(typing.typeAt(arg), v)) {
             green = v;
-            break;
+            if (v !== this.col.outside) break; // prefer naming a function of this program
           }
         }
         if (green === undefined) continue;
@@ -382,6 +402,8 @@ export class Solver {
           if (!set) this.spawnAdapted.set(site.container.sourceFile, (set = new Set()));
           set.add(arg);
         }
+        // What an outside caller may pass is adapted (plain functions pass through adaptSpawn), not reported.
+        if (green === this.col.outside) continue;
         if (reported.has(code)) continue;
         reported.add(code);
         this.report(analysisDiagnostic(arg, code, { fn: valueName(this.col.values[green]!), callee: this.calleeText(site) }), site.container.sourceFile);

@@ -54,3 +54,42 @@ export function acceptsGreen(decl: ts.Declaration, isRuntimeDir: (dir: string) =
   const file = decl.getSourceFile().fileName;
   return isRuntimeDir(file.slice(0, file.lastIndexOf('/'))) || /\/node_modules\/greenlets\//.test(file);
 }
+
+/**
+ * `@blocking` alone: the declaration always may block. `@blocking fn` (what a library compiled by greenlets
+ * emits for a function that blocks only through its callback parameters): it blocks only when given green
+ * functions as those parameters — the argument positions returned. Words of the tag's comment that are not
+ * parameter names are prose (`@blocking until ready`): the declaration blocks always.
+ */
+export function blockingPositions(checker: ts.TypeChecker, symbol: ts.Symbol): 'always' | number[] {
+  const positions = new Set<number>();
+  for (const d of symbol.declarations ?? []) {
+    const tags = [...ts.getJSDocTags(d)];
+    if (ts.isVariableDeclaration(d) && ts.isVariableDeclarationList(d.parent) && ts.isVariableStatement(d.parent.parent)) {
+      tags.push(...ts.getJSDocTags(d.parent.parent));
+    }
+    for (const t of tags) {
+      if (t.tagName.text !== 'blocking') continue;
+      const words = (ts.getTextOfJSDocComment(t.comment) ?? '').split(/[\s,]+/).filter((w) => w.length > 0);
+      if (words.length === 0) return 'always';
+      const names = parameterNames(checker, d);
+      const found = words.map((w) => names.indexOf(w));
+      if (found.some((i) => i < 0)) return 'always';
+      for (const i of found) positions.add(i);
+    }
+  }
+  return positions.size > 0 ? [...positions].sort((a, b) => a - b) : 'always';
+}
+
+export function parameterNames(checker: ts.TypeChecker, d: ts.Declaration): string[] {
+  let params: readonly ts.ParameterDeclaration[] | undefined;
+  if (ts.isFunctionLike(d)) params = d.parameters;
+  else {
+    const sig = checker.getTypeAtLocation(d).getCallSignatures()[0];
+    const decl = sig?.getDeclaration();
+    params = decl && !ts.isJSDocSignature(decl) ? decl.parameters : undefined;
+  }
+  return (params ?? [])
+    .filter((p, i) => !(i === 0 && ts.isIdentifier(p.name) && p.name.text === 'this'))
+    .map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+}

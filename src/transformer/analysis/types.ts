@@ -50,6 +50,10 @@ export interface FileAnalysis {
    * function must keep the green form (`[GREEN]`), or a later green call of it would find none. Inside green
    * code the same calls are also in `calls`, as the built-in 'Function.prototype.bind'. */
   bindCalls?: Set<ts.CallExpression>;
+  /** Green function-likes that block only when their callers pass green functions as these parameters (a
+   * higher-order function green through its callbacks alone). Their .d.ts tag is `@blocking <names>` rather
+   * than `@blocking`, so a consumer passing plain callbacks stays plain. */
+  conditional?: Map<FunctionLike, string[]>;
   /** The module's top level may block: wrap it in runMain. */
   topLevelBlocks: boolean;
   diagnostics: GreenletsDiagnostic[];

@@ -74,6 +74,7 @@ export class Typing {
       t =
         val.kind === 'root' ? this.checker.getTypeOfSymbol(val.symbol)
         : val.kind === 'bound' ? this.typeAt(val.call)
+        : val.kind === 'outside' ? undefined
         : this.typeAt(val.node);
       this.valueTypes.set(v, t ?? null);
     }

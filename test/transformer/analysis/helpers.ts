@@ -28,6 +28,8 @@ export const compilerOptions: ts.CompilerOptions = {
 export interface ProjectOptions {
   /** Overrides of the test compiler options (the differential corpus is not written for strict mode). */
   compilerOptions?: ts.CompilerOptions;
+  /** Packages to put under node_modules: name → a directory copied as it is. */
+  packages?: Record<string, string>;
   /** Analyse even if the program has type errors (the corpus is written to be transpiled, not type-checked). */
   allowTypeErrors?: boolean;
   /** 'stand-in' (default): fixtures/analysis/greenlets; 'real': this package's built dist/ (npm run build). */
@@ -45,6 +47,7 @@ export function writeProject(files: Record<string, string>, opts: ProjectOptions
   } else {
     fs.cpSync(path.join(fixtures, 'greenlets'), path.join(dir, 'node_modules', 'greenlets'), { recursive: true });
   }
+  for (const [name, from] of Object.entries(opts.packages ?? {})) fs.cpSync(from, path.join(dir, 'node_modules', name), { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     const p = path.join(dir, name);
     fs.mkdirSync(path.dirname(p), { recursive: true });
