@@ -31,6 +31,10 @@ const SWITCH_N = 200_000; // sleep(0) per greenlet, as gevent_micro.py
 const CALL_N = 5_000_000; // non-suspending calls per run
 const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
 const MEM_PROCS = 3;
+const WARMUPS = 2;
+// Timing cases run in ROUNDS rounds, each round every case once in its own process, greenlets and its
+// baselines one after the other: load from other work drifts over a run, and pairing keeps it out of ratios.
+const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
 
 // ---------------------------------------------------------------------------------------------------------
 // Child side: one case per process. Each case returns { value, unit, extra? } per run.
@@ -58,9 +62,17 @@ const mem = () => {
   return { heap: m.heapUsed, rss: m.rss };
 };
 
-/** Time cases: warm up once (smaller), then RUNS measured runs with a gc before each. */
+/**
+ * Time cases: warm up (a small run, then WARMUPS runs of the full size, so the JIT has settled for both sides:
+ * greenlets' code is JavaScript that V8 tiers up over the first full runs, while async/await runs mostly in
+ * built-ins), then RUNS measured runs with a gc before each.
+ */
 async function timed(run, warmArg, arg) {
   await run(warmArg);
+  for (let i = 0; i < WARMUPS; i++) {
+    gc();
+    await run(arg);
+  }
   const xs = [];
   const cpu = [];
   for (let i = 0; i < RUNS; i++) {
@@ -475,24 +487,35 @@ function main() {
     say(`  ${name} ...`);
     r[name] = child(name, procs);
   };
-  say('greenlets runtime benchmarks (each case in its own process):');
-  run('spawn-join:greenlets');
-  run('spawn-join:greenlets-green-body');
-  run('spawn-join:async');
-  run('switch:greenlets');
-  run('switch:setImmediate');
-  run('switch:microtask');
+  say(`greenlets runtime benchmarks (each case in its own process; timing cases in ${ROUNDS} interleaved rounds):`);
   const queuePending = pendingReason('queue');
-  if (!queuePending) run('queue:greenlets');
-  run('queue:async');
+  const timing = ['spawn-join:greenlets', 'spawn-join:greenlets-green-body', 'spawn-join:async', 'switch:greenlets',
+    'switch:setImmediate', 'switch:microtask', ...(queuePending ? [] : ['queue:greenlets']), 'queue:async',
+    'call:green', 'call:plain', 'call:async'];
+  const rounds = {};
+  for (let k = 0; k < ROUNDS; k++) {
+    for (const name of timing) {
+      say(`  round ${k + 1}/${ROUNDS}: ${name} ...`);
+      const x = child(name);
+      (rounds[name] ??= []).push(x);
+    }
+  }
+  for (const name of timing) {
+    const xs = rounds[name];
+    const bad = xs.find((x) => x.error || x.skipped);
+    r[name] = bad ?? {
+      value: median(xs.map((x) => x.value)),
+      cpuValue: median(xs.map((x) => x.cpuValue)),
+      runs: xs.flatMap((x) => x.runs),
+      cpu: xs.flatMap((x) => x.cpu),
+      rounds: xs,
+    };
+  }
   const eventPending = pendingReason('event');
   if (!eventPending) run('event-mem:greenlets', MEM_PROCS);
   run('event-mem:async', MEM_PROCS);
   run('sleepers:greenlets', MEM_PROCS);
   run('sleepers:async', MEM_PROCS);
-  run('call:green');
-  run('call:plain');
-  run('call:async');
   say('  gevent (gevent_micro.py) ...');
   const gv = wanted('gevent') || !only ? geventRun() : { unavailable: 'skipped (--only)' };
   const gevAvail = gv.unavailable === undefined;
@@ -510,6 +533,9 @@ function main() {
     return [`${ratio.toFixed(2)}x`, Number.isFinite(cpuRatio) ? `${cpuRatio.toFixed(2)}x` : '—', judged <= 1 ? 'pass' : 'FAIL'];
   };
   const ns = (x) => `${fmtNs(x.value)} (CPU ${fmtNs(x.cpuValue)})`;
+  /** greenlets / baseline: the median over the rounds of the ratio within each round. */
+  const pairRatio = (g, a, key) =>
+    g?.rounds && a?.rounds ? median(g.rounds.map((x, k) => x[key] / a.rounds[k][key])) : NaN;
   const errs = [];
   for (const [k, v] of Object.entries(r)) if (v?.error) errs.push(`${k}: ${v.error}`);
 
@@ -519,9 +545,9 @@ function main() {
     const a = r['spawn-join:async'];
     const gg = r['spawn-join:greenlets-green-body'];
     rows.push(['spawn + join, per greenlet (100k)', val(g, ns), val(a, ns),
-      gev('spawn_join_ns', fmtNs), '<= async/await', ...verdict(g?.error ? g : a?.error ? a : g, g?.value / a?.value, null, g?.cpuValue / a?.cpuValue)]);
+      gev('spawn_join_ns', fmtNs), '<= async/await', ...verdict(g?.error ? g : a?.error ? a : g, pairRatio(g, a, 'value'), null, pairRatio(g, a, 'cpuValue'))]);
     rows.push(['  (same, greenlet body a green function)', val(gg, ns), val(a, ns),
-      '', '<= async/await', ...verdict(gg, gg?.value / a?.value, null, gg?.cpuValue / a?.cpuValue)]);
+      '', '<= async/await', ...verdict(gg, pairRatio(gg, a, 'value'), null, pairRatio(gg, a, 'cpuValue'))]);
   }
   // 2
   {
@@ -537,7 +563,7 @@ function main() {
     const g = r['queue:greenlets'];
     const a = r['queue:async'];
     rows.push(['queue ping-pong round trip', val(g, ns, queuePending), val(a, ns),
-      gev('queue_pingpong_roundtrip_ns', fmtNs), '<= async/await', ...verdict(g?.error ? g : a, g?.value / a?.value, queuePending, g?.cpuValue / a?.cpuValue)]);
+      gev('queue_pingpong_roundtrip_ns', fmtNs), '<= async/await', ...verdict(g?.error ? g : a, pairRatio(g, a, 'value'), queuePending, pairRatio(g, a, 'cpuValue'))]);
   }
   // 4
   {
@@ -580,7 +606,7 @@ function main() {
     gevLine,
     ...entryNotes,
     `load average (1 min) at start ${load0.toFixed(2)}, at end ${os.loadavg()[0].toFixed(2)} (other work on the machine skews the numbers)`,
-    `runs: timing cases ${RUNS} runs after a warm-up, median; memory cases ${MEM_PROCS} fresh processes, median; took ${seconds} s`,
+    `runs: timing cases ${ROUNDS} rounds x ${RUNS} runs after ${WARMUPS + 1} warm-up runs (median of the round medians; ratios are the median of the ratios within a round); memory cases ${MEM_PROCS} fresh processes, median; took ${seconds} s`,
   ];
   const details = [];
   for (const [k, v] of Object.entries(r)) {
@@ -613,8 +639,10 @@ function main() {
       '',
       '### How each row is measured',
       '',
-      '- Each case runs in its own `node --expose-gc` child process. Timing cases: one warm-up run, then',
-      `  ${RUNS} runs with \`gc()\` before each; the median is shown. Memory cases: ${MEM_PROCS} fresh processes, median.`,
+      '- Each case runs in its own `node --expose-gc` child process. Timing cases: a small warm-up run and',
+      `  ${WARMUPS} full-size ones (the JIT settles), then ${RUNS} runs with \`gc()\` before each, their median; this ${ROUNDS} times, in rounds that run every case once with`,
+      '  greenlets next to its baselines, so drifting load from other work hits both; the table shows the median',
+      `  round, and a ratio is the median over rounds of the ratio within a round. Memory cases: ${MEM_PROCS} fresh processes, median.`,
       '- Green code is written as the transform emits it (`yield* sleep[GREEN](0)`, `yield* q.get[GREEN].call(q)`),',
       '  run in the main greenlet with `runMain`, against the built package in `dist/`.',
       '- **spawn + join**: `spawn(fn)` x100k then `joinall`, timed from the first spawn to joinall returning; `fn` is',

@@ -29,6 +29,12 @@ const LINK_SPAWN = 1;
 const LINK_VALUE = 2;
 const LINK_EXCEPTION = 3;
 
+/**
+ * Marks a rawlink callback of the runtime itself that only records the death and schedules a waiter (joinall,
+ * iwait, a Group): it runs inside the death, sparing the hub turn that user callbacks get.
+ */
+export const RUN_AT_DEATH: unique symbol = Symbol('greenlets.runAtDeath') as never;
+
 /** Rarely needed per-greenlet state, allocated on first use. */
 export interface GreenletExtra {
   name?: string;
@@ -292,7 +298,11 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     this._prev = this._next = null;
     live.count--;
     // Links first, so a report that fails in a user's handleError cannot keep them from firing.
-    if (this._links !== null) this._queueLinks();
+    const links = this._links;
+    if (typeof links === 'function' && (links as any)[RUN_AT_DEATH] === true) {
+      this._links = null;
+      links(this);
+    } else if (links !== null) this._queueLinks();
     if (threw) reportError(getHub(), this, result);
   }
 

@@ -5,7 +5,7 @@
  */
 import { GREEN, GREEN_ITERATOR, green, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
 import { getHub, getcurrent } from './hub.js';
-import { Greenlet, describeValue, killError, live } from './greenlet.js';
+import { Greenlet, RUN_AT_DEATH, describeValue, killError, live } from './greenlet.js';
 import { Timeout } from './timeout.js';
 import type { TimerEntry } from './timers.js';
 import { keepShape } from './shapes.js';
@@ -53,11 +53,14 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
     this.limit = count == null ? objects.length : Math.min(count, objects.length);
   }
 
-  /** The rawlink callback (one function, so unlink finds it). */
-  private readonly onReady = (source: T): void => {
-    this.fired++;
-    this.arrive(source);
-  };
+  /** The rawlink callback (one function, so unlink finds it); a greenlet calls it as it dies. */
+  private readonly onReady = Object.assign(
+    (source: T): void => {
+      this.fired++;
+      this.arrive(source);
+    },
+    { [RUN_AT_DEATH]: true as const },
+  );
 
   private arrive(source: T): void {
     if (this.finished) return;

@@ -303,3 +303,21 @@ describe('wait and joinall leave nothing behind', () => {
     });
   });
 });
+
+describe('joinall beside other links', () => {
+  it('a greenlet with user links of its own is joined and each of its links fires once, from the hub', async () => {
+    await run(function* () {
+      const log: string[] = [];
+      const [a, b] = finishInOrder(['a', 'b'], ['b', 'a']);
+      a.rawlink(() => log.push('a raw'));
+      a.link(() => log.push('a link'));
+      const done = yield* G(joinall)([a, b]);
+      expect(values(done)).toEqual(['b', 'a']);
+      yield* G(sleep)(0);
+      expect(log).toEqual(['a raw', 'a link']);
+      // joinall's own link left nothing behind, and a later joinall of the dead ones works at once
+      expect(a._hasLinks() || b._hasLinks()).toBe(false);
+      expect(yield* G(joinall)([a, b])).toEqual([a, b]);
+    });
+  });
+});
