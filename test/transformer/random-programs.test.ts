@@ -2,10 +2,11 @@
  * Random differential testing (issue 3): seeded random programs over the constructs of design.md §3
  * (support/random-program.ts), each run plain and forced green; the traces must be identical.
  *
- * RANDOM_PROGRAMS (default 200) programs from RANDOM_SEED (default 1). To keep the suite fast, programs run in
- * batches (one node per batch, each program a module imported in turn); a seed whose section differs — or is
- * missing because its batch crashed — is re-run alone to confirm, and the failure prints the seed, the program,
- * the first difference and the green run's stderr. Compiling stops early at COMPILE_BUDGET_MS so the whole test
+ * RANDOM_PROGRAMS (default 400) programs from RANDOM_SEED (default 1). To keep the suite fast, programs run in
+ * batches (one node per batch, each program a module imported in turn; a batch runs while the next compiles;
+ * the plain side is compiled by esbuild); a seed whose section differs — or is missing because its batch
+ * crashed — is re-run alone to confirm, and the failure prints the seed, the program, the first difference and
+ * the green run's stderr. Compiling stops early at RANDOM_COMPILE_BUDGET_MS (default 30 s) so the whole test
  * stays under a minute on a slow machine; the number actually run is printed.
  *
  * Reproduce one seed: RANDOM_SEED=<seed> RANDOM_PROGRAMS=1 KEEP_TMP_DIFF=1 npx vitest run test/transformer/random-programs.test.ts
@@ -18,6 +19,7 @@ import { generateProgram } from './support/random-program.js';
 import {
   compileGreen,
   compilePlain,
+  compilePlainFast,
   ensureRuntimeBuilt,
   fileUrl,
   firstDifference,
@@ -29,7 +31,7 @@ import {
   type RunResult,
 } from './support/run.js';
 
-const COUNT = Number(process.env.RANDOM_PROGRAMS ?? 200);
+const COUNT = Number(process.env.RANDOM_PROGRAMS ?? 400);
 const FIRST_SEED = Number(process.env.RANDOM_SEED ?? 1);
 const BATCH = 20;
 const COMPILE_BUDGET_MS = Number(process.env.RANDOM_COMPILE_BUDGET_MS ?? 30000);
@@ -56,20 +58,13 @@ function sections(stdout: string): Map<number, string> {
   return out;
 }
 
-async function runBatches(files: Array<[number, string]>, label: string): Promise<Map<number, string>> {
-  const batches: Array<Array<[number, string]>> = [];
-  for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
-  const results = await Promise.all(
-    batches.map((b, i) => runNode(writeModule(dir, `${label}-driver-${i}.mjs`, driver(b)), 60000)),
-  );
-  const all = new Map<number, string>();
-  results.forEach((r, i) => {
-    const s = sections(r.stdout);
-    // The last section of a batch that died is incomplete: drop it, it is re-run alone.
-    if (r.exit !== 0 && s.size) s.delete(batches[i][s.size - 1][0]);
-    for (const [k, v] of s) all.set(k, v);
-  });
-  return all;
+/** Run one batch (one node for all its programs); the sections of the programs that ran to the end. */
+async function runBatch(batch: Array<[number, string]>, label: string, index: number): Promise<Map<number, string>> {
+  const r = await runNode(writeModule(dir, `${label}-driver-${index}.mjs`, driver(batch)), 60000);
+  const s = sections(r.stdout);
+  // The last section of a batch that died is incomplete: drop it, it is re-run alone.
+  if (r.exit !== 0 && s.size) s.delete(batch[s.size - 1][0]);
+  return s;
 }
 
 describe('random programs: plain vs forceGreen', () => {
@@ -117,13 +112,24 @@ describe('random programs: plain vs forceGreen', () => {
     const greenFiles: Array<[number, string]> = [];
     const sources = new Map<number, string>();
     const transformErrors: string[] = [];
+    // Each batch starts running (in child nodes) as soon as it is compiled, while the next one compiles.
+    const running: Array<Promise<[Map<number, string>, Map<number, string>]>> = [];
+    const launch = () => {
+      const i = running.length;
+      const p = plainFiles.slice(i * BATCH, (i + 1) * BATCH);
+      const g = greenFiles.filter(([seed]) => p.some(([s]) => s === seed));
+      if (p.length > 0) running.push(Promise.all([runBatch(p, 'plain', i), runBatch(g, 'green', i)]));
+    };
     for (let seed = FIRST_SEED; seed < FIRST_SEED + COUNT; seed++) {
       if (Date.now() - started > COMPILE_BUDGET_MS) break;
+      if (plainFiles.length > 0 && plainFiles.length % BATCH === 0 && running.length * BATCH < plainFiles.length) launch();
+      // Let the children started so far report (their output is collected by the event loop).
+      if (seed % 5 === 0) await new Promise((r) => setImmediate(r));
       const src = generateProgram(seed);
       const name = `p${seed}`;
       sources.set(seed, src);
       writeModule(dir, `src/${name}.ts`, src);
-      plainFiles.push([seed, writeModule(dir, `plain/${name}.mjs`, compilePlain(src, `${name}.ts`))]);
+      plainFiles.push([seed, writeModule(dir, `plain/${name}.mjs`, compilePlainFast(src))]);
       try {
         const g = await compileGreen(src, join(dir, `src/${name}.ts`), { forceGreen: true, sourceMap: false });
         greenFiles.push([seed, writeModule(dir, `green/${name}.mjs`, g.js)]);
@@ -132,7 +138,13 @@ describe('random programs: plain vs forceGreen', () => {
       }
     }
     const compiled = plainFiles.length;
-    const [plain, green] = await Promise.all([runBatches(plainFiles, 'plain'), runBatches(greenFiles, 'green')]);
+    while (running.length * BATCH < plainFiles.length) launch();
+    const plain = new Map<number, string>();
+    const green = new Map<number, string>();
+    for (const [p, g] of await Promise.all(running)) {
+      for (const [k, v] of p) plain.set(k, v);
+      for (const [k, v] of g) green.set(k, v);
+    }
 
     const mismatches: string[] = [];
     let passed = 0;
@@ -179,5 +191,5 @@ describe('random programs: plain vs forceGreen', () => {
       );
     }
     expect(passed).toBe(compiled);
-  }, 120000);
+  }, COMPILE_BUDGET_MS + 90000);
 });

@@ -3,8 +3,24 @@ import ts from 'typescript';
 
 /** Does `body` use `this`, `arguments`, `super` or `new.target` of the enclosing function (looking into arrows,
  * not into functions, methods or class bodies that have their own)? */
-export function lexicalUses(body: ts.Node): { this: boolean; arguments: boolean; super: boolean; newTarget: boolean } {
-  const r = { this: false, arguments: false, super: false, newTarget: false };
+export interface LexicalUses {
+  this: boolean;
+  arguments: boolean;
+  super: boolean;
+  newTarget: boolean;
+}
+
+const usesCache = new WeakMap<ts.Node, LexicalUses>();
+
+export function lexicalUses(body: ts.Node): LexicalUses {
+  // Asked for every green function and arrow (and again for each nested one): remember the answer.
+  let cached = usesCache.get(body);
+  if (cached === undefined) usesCache.set(body, (cached = computeLexicalUses(body)));
+  return cached;
+}
+
+function computeLexicalUses(body: ts.Node): LexicalUses {
+  const r: LexicalUses = { this: false, arguments: false, super: false, newTarget: false };
   const walk = (n: ts.Node): void => {
     if (n.kind === ts.SyntaxKind.ThisKeyword) r.this = true;
     else if (n.kind === ts.SyntaxKind.SuperKeyword) r.super = true;

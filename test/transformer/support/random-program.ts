@@ -2,9 +2,12 @@
  * A seeded generator of random, terminating, deterministic TypeScript programs over the constructs of
  * design.md §3: nested functions and closures, loops with labels and break/continue, try/catch/finally (with
  * returns in finally), conditionals, short-circuits, comma and conditional expressions, destructuring with
- * defaults and rest, calls with spread, optional calls, methods and getters with `this`, classes with super
- * calls, default parameters, `arguments`, tagged templates, array callbacks, Map/Set forEach, user generators,
- * and exceptions crossing frames.
+ * defaults and rest, calls with spread, optional calls (`a?.b()`, `f?.()`, `o?.box!.m`), methods and getters
+ * with `this`, setters calling plain code, a class hierarchy with super calls (in methods, static methods,
+ * constructors and arrows inside methods), `new.target` (in a function and an arrow in it), default
+ * parameters, `arguments` (also read from an arrow), tagged templates (a function and a method as tag),
+ * array callbacks (every built-in of design.md §4), Map/Set forEach, f.call/apply/bind, closures made in
+ * loops, return inside try/catch/finally, user generators, and exceptions crossing frames.
  *
  * Every program prints a trace. Termination: loops have constant bounds, functions only call functions defined
  * before them (plus one recursive function with a depth counter), and every function entry and loop iteration
@@ -123,6 +126,39 @@ class Box2 extends Box {
     return r + 1;
   }
 }
+class Box3 extends Box2 {
+  static made = 0;
+  constructor(n: any, readonly label: any = 'b3') {
+    super(n);
+    Box3.made++;
+  }
+  override add(x: any): any {
+    const viaArrow = (y: any) => super.add(y) + (arguments.length as number);
+    log('Box3.add', x);
+    return viaArrow(x) + 1;
+  }
+  set twiceSetter(v: any) {
+    this.n = show(v).length;
+  }
+  static override of(n: any): Box3 {
+    const b = super.of(n) as Box3;
+    return b;
+  }
+}
+function Made(this: any, v: any): any {
+  tick();
+  const kind = new.target === undefined ? 'call' : 'new';
+  const later = () => (new.target === undefined ? 'arrow-call' : 'arrow-new');
+  if (new.target !== undefined) this.v = v;
+  return new.target === undefined ? kind + ':' + later() + ':' + show(v) : undefined;
+}
+const tags = {
+  p: '#',
+  t(strings: TemplateStringsArray, ...vals: any[]): string {
+    tick();
+    return this.p + strings.join('_') + vals.map(show).join('.');
+  },
+};
 function* gen3(a: any): Generator<any, any, any> {
   tick();
   const b = yield a;
@@ -255,6 +291,11 @@ export class ProgramGenerator {
       [2, () => this.destructureStmt(ctx, indent)],
       [2, () => this.higherOrderStmt(ctx, indent)],
       [1, () => this.generatorStmt(ctx, indent)],
+      [deep ? 0 : 1, () => this.loopClosuresStmt(ctx, indent)],
+      [1, () => this.hierarchyStmt(ctx, indent)],
+      [1, () => this.newTargetStmt(ctx, indent)],
+      [1, () => this.functionMethodsStmt(ctx, indent)],
+      [deep || !ctx.inFunction ? 0 : 1, () => this.tryReturnStmt(ctx, indent)],
       [1, () => this.emit(indent, `if (${this.cond(ctx)}) throw new Error('${this.id('t')}');`)],
       [ctx.loops.length ? 2 : 0, () => this.jumpStmt(ctx, indent)],
       [ctx.inFunction ? 1 : 0, () => this.emit(indent, `if (${this.cond(ctx)}) return ${this.expr(ctx, 1)};`)],
@@ -498,7 +539,7 @@ export class ProgramGenerator {
     const f = fns.length ? this.rng.pick(fns) : undefined;
     const body = f ? this.call({ ...ctx, vars: [...ctx.vars, 'el', 'ix'] }, f, 1, ['el', 'ix']) : 'el * 2';
     const arr = `[${this.exprList(ctx, this.rng.int(0, 4), 1)}]`;
-    const kind = this.rng.int(0, 7);
+    const kind = this.rng.int(0, 9);
     const id = this.id('ho');
     switch (kind) {
       case 0: this.emit(indent, `log('${id}', ${arr}.map((el: any, ix: number) => ${body}));`); break;
@@ -508,8 +549,72 @@ export class ProgramGenerator {
       case 4: this.emit(indent, `log('${id}', ${arr}.some((el: any, ix: number) => ${body}), ${arr}.find((el: any, ix: number) => ${body}));`); break;
       case 5: this.emit(indent, `new Map<any, any>([[1, ${this.expr(ctx, 1)}], [2, ${this.expr(ctx, 1)}]]).forEach((el: any, ix: any) => { log('${id}', ${body}); });`); break;
       case 6: this.emit(indent, `log('${id}', [${this.exprList(ctx, 4, 1)}].sort((x: any, y: any) => (Number(x) || 0) - (Number(y) || 0)));`); break;
+      case 7: this.emit(indent, `log('${id}', ${arr}.every((el: any, ix: number) => ${body}), ${arr}.findLast((el: any, ix: number) => ${body}), ${arr}.findLastIndex((el: any, ix: number) => ${body}), ${arr}.reduceRight((acc: any, el: any, ix: number) => acc + ${body}, ''));`); break;
+      case 8: this.emit(indent, `new Set<any>([${this.exprList(ctx, 2, 1)}]).forEach((el: any, ix: any) => { log('${id}', ${body}); });`); break;
       default: this.emit(indent, `log('${id}', Array.from([${this.exprList(ctx, 3, 1)}], (el: any, ix: number) => ${body}), [${this.exprList(ctx, 2, 1)}].flatMap((el: any, ix: number) => [el, ${body}]));`);
     }
+  }
+
+  /** Closures made in a loop, called after it: each sees its own iteration's binding. */
+  private loopClosuresStmt(ctx: Ctx, indent: number): void {
+    const fs = this.id('fs');
+    const i = this.id('i');
+    this.emit(indent, `const ${fs}: Array<() => any> = [];`);
+    this.emit(indent, `for (let ${i} = 0; ${i} < ${this.rng.int(1, 3)}; ${i}++) {`);
+    this.emit(indent + 1, `tick();`);
+    const inner = this.sub(ctx, { loops: [...ctx.loops, null] });
+    inner.vars.push(i);
+    this.emit(indent + 1, `const c = ${this.expr(inner, 1)};`);
+    this.emit(indent + 1, `${fs}.push(() => [${i}, c, ${this.expr(inner, 1)}]);`);
+    this.emit(indent, `}`);
+    this.emit(indent, `log('${this.id('lc')}', ${fs}.map((f) => f()));`);
+  }
+
+  /** A class hierarchy: constructor super(...) with computed arguments, super calls in methods and arrows,
+   * static super, a setter calling plain code. */
+  private hierarchyStmt(ctx: Ctx, indent: number): void {
+    const o = this.id('o');
+    const via = this.rng.chance(0.5) ? `new Box3(${this.expr(ctx, 1)}, ${this.expr(ctx, 1)})` : `Box3.of(${this.expr(ctx, 1)})`;
+    this.emit(indent, `const ${o} = ${via};`);
+    this.emit(indent, `${o}.twiceSetter = ${this.expr(ctx, 1)};`);
+    this.emit(indent, `log('${this.id('h')}', ${o}.add(${this.expr(ctx, 1)}), ${o}.twice, ${o}.label, Box3.made > 0, ${o} instanceof Box2);`);
+    ctx.vars.push(`${o}.n`);
+  }
+
+  private newTargetStmt(ctx: Ctx, indent: number): void {
+    const m = this.id('m');
+    this.emit(indent, `const ${m} = new (Made as any)(${this.expr(ctx, 1)});`);
+    this.emit(indent, `log('${this.id('nt')}', Made(${this.expr(ctx, 1)}), show(${m}.v), ${m} instanceof Made);`);
+  }
+
+  /** f.call / f.apply / f.bind, a tag that is a method, optional member calls. */
+  private functionMethodsStmt(ctx: Ctx, indent: number): void {
+    const fns = ctx.callables.filter((c) => c.kind === 'fn');
+    const id = this.id('fm');
+    if (fns.length && this.rng.chance(0.7)) {
+      const c = this.rng.pick(fns);
+      const args = Array.from({ length: c.arity }, () => this.expr(ctx, 1));
+      const b = this.id('bd');
+      this.emit(indent, `const ${b} = ${c.name}.bind(null${args.slice(0, 1).map((a) => ', ' + a).join('')});`);
+      this.emit(indent, `log('${id}', ${c.name}.apply(undefined, [${args.join(', ')}]), ${b}(${args.slice(1).join(', ')}), ${b}.length);`);
+    } else {
+      const o = this.id('ob');
+      this.emit(indent, `const ${o}: { box?: Box } | undefined = I(${this.expr(ctx, 1)}) ? { box: new Box(${this.expr(ctx, 1)}) } : undefined;`);
+      this.emit(indent, `log('${id}', ${o}?.box?.add(${this.expr(ctx, 1)}), ${o}?.box!.twice, tags.t\`x\${${this.expr(ctx, 1)}}y\`);`);
+    }
+  }
+
+  /** return inside try and catch, with a finally that runs (and may log) on the way out. */
+  private tryReturnStmt(ctx: Ctx, indent: number): void {
+    const e = this.id('e');
+    this.emit(indent, `try {`);
+    this.emit(indent + 1, `if (${this.cond(ctx)}) return ${this.expr(ctx, 1)};`);
+    this.emit(indent + 1, `if (${this.cond(ctx)}) throw new Error('${this.id('tr')}');`);
+    this.emit(indent, `} catch (${e}) {`);
+    this.emit(indent + 1, `if (${this.cond(ctx)}) return 'caught ' + msg(${e});`);
+    this.emit(indent, `} finally {`);
+    this.emit(indent + 1, `log('${this.id('fr')}');`);
+    this.emit(indent, `}`);
   }
 
   private generatorStmt(ctx: Ctx, indent: number): void {

@@ -9,10 +9,22 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import * as esbuild from 'esbuild';
 import type { GreenletsDiagnostic, TransformOptions, TransformResult } from '../../../src/transformer/api.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const TMP_ROOT = join(ROOT, 'node_modules/.cache/greenlets-diff');
+
+/** Plain compilation by esbuild (fast, for the random programs): what the program means without greenlets.
+ * Class fields with define semantics, as TypeScript's ES2022 output has. */
+export function compilePlainFast(code: string): string {
+  return esbuild.transformSync(code, {
+    loader: 'ts',
+    format: 'esm',
+    target: 'es2022',
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: true } },
+  }).code;
+}
 
 /** Plain compilation: what the program means without greenlets. */
 export function compilePlain(code: string, fileName: string): string {
