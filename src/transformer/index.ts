@@ -13,7 +13,8 @@ import { forceGreenAnalysis } from './analysis/force-green.js';
 import { createGreenletsTransformer, type AnalysisLookup } from './emit/transformer.js';
 import { createDeclarationsTransformer } from './emit/declarations.js';
 import { singleFileHost } from './emit/program-host.js';
-import { quickAnalyzeProgram } from './emit/quick-analysis.js';
+import { analyzeProgram } from './analysis/analyze.js';
+import { createProjectAnalysis, type ProjectAnalysis } from './analysis/project.js';
 import { rekeyAnalysis } from './emit/rekey.js';
 import { tsDiagnostics } from './emit/ts-diagnostics.js';
 
@@ -22,22 +23,61 @@ export { formatDiagnostic, filterDiagnostics } from './diagnostics.js';
 export { createGreenletsTransformer, createDeclarationsTransformer, type AnalysisLookup };
 export { DEFAULT_RUNTIME_MODULE } from './emit/context.js';
 
-type Analyzer = (program: ts.Program, options: TransformOptions) => ProgramAnalysis;
-
-/** The whole-program analysis (src/transformer/analysis/index.ts) once it exists; until then a stop-gap that
- * only follows direct calls to `@blocking` declarations. Loaded by a computed specifier so this module works
- * (and type-checks) whether or not it is there. */
-let realAnalyzer: Analyzer | undefined;
-try {
-  const spec = './analysis/index.js';
-  const mod = (await import(spec)) as { analyzeProgram?: Analyzer };
-  realAnalyzer = typeof mod.analyzeProgram === 'function' ? mod.analyzeProgram : undefined;
-} catch {
-  realAnalyzer = undefined;
+export function analyzeProgramFor(program: ts.Program, options: TransformOptions): ProgramAnalysis {
+  return analyzeProgram(program, options);
 }
 
-export function analyzeProgramFor(program: ts.Program, options: TransformOptions): ProgramAnalysis {
-  return realAnalyzer !== undefined ? realAnalyzer(program, options) : quickAnalyzeProgram(program);
+// ---- the project a file belongs to ----------------------------------------------------------------------
+
+/** Per process: one whole-program analysis per tsconfig (and analysis options), reused by every file. */
+const projects = new Map<string, ProjectAnalysis>();
+/** tsconfig paths that do not parse, or whose program does not contain a file, are remembered as such. */
+const configFiles = new Map<string, boolean>();
+
+function projectFor(tsconfig: string, options: TransformOptions): ProjectAnalysis {
+  const key = `${path.resolve(tsconfig)}\0${JSON.stringify(options.patch ?? null)}`;
+  let p = projects.get(key);
+  if (p === undefined) projects.set(key, (p = createProjectAnalysis(tsconfig, { patch: options.patch })));
+  return p;
+}
+
+/**
+ * The project whose whole-program analysis decides `fileName`: `options.tsconfig`, or the nearest
+ * tsconfig.json above the file whose program contains it (design.md §2: per-file paths decide as the build).
+ * Undefined when there is none: the file is then analysed with what it imports.
+ */
+export function projectOf(fileName: string, options: TransformOptions = {}): ProjectAnalysis | undefined {
+  const file = path.resolve(fileName);
+  const candidates: string[] = [];
+  if (options.tsconfig !== undefined) candidates.push(path.resolve(options.tsconfig));
+  else {
+    for (let d = path.dirname(file); ; d = path.dirname(d)) {
+      if (path.basename(d) === 'node_modules') break;
+      const c = path.join(d, 'tsconfig.json');
+      if (configFiles.get(c) ?? ts.sys.fileExists(c)) candidates.push(c);
+      if (path.dirname(d) === d) break;
+    }
+  }
+  for (const c of candidates) {
+    if (configFiles.get(c) === false) continue;
+    const p = projectFor(c, options);
+    if (p.configErrors.some((d) => d.category === ts.DiagnosticCategory.Error)) {
+      configFiles.set(c, false);
+      continue;
+    }
+    configFiles.set(c, true);
+    if (p.includes(file)) return p;
+  }
+  return undefined;
+}
+
+/** Forget the per-process project analyses (all, or the ones that read `fileName`): a watcher saw a change. */
+export function invalidateProjects(fileName?: string): void {
+  for (const p of projects.values()) p.invalidate(fileName);
+  if (fileName === undefined) {
+    projects.clear();
+    configFiles.clear();
+  }
 }
 
 /** Compiler options of the per-file path: modern JS out, ES modules unless the file is CommonJS by name. */
@@ -63,8 +103,10 @@ export function perFileCompilerOptions(fileName: string, options: TransformOptio
 
 /**
  * Transform one file: TypeScript (or JavaScript) in, JavaScript out. With `forceGreen` no checker is needed;
- * otherwise the file is analysed in a program of its own (its imports read from disk) and rewritten by
- * ts.transpileModule, so a file with nothing green comes out exactly as transpileModule prints it.
+ * otherwise the decisions are those of the whole-program analysis of the file's tsconfig project (built once
+ * per process, see projectOf), or — for a file in no project — of a program made of the file and what it
+ * imports. The file is then rewritten by ts.transpileModule, so a file with nothing green comes out exactly as
+ * transpileModule prints it.
  */
 export function transform(code: string, fileName: string, options: TransformOptions = {}): TransformResult {
   const compilerOptions = perFileCompilerOptions(fileName, options);
@@ -72,11 +114,20 @@ export function transform(code: string, fileName: string, options: TransformOpti
   let programAnalysis: ((sf: ts.SourceFile) => FileAnalysis) | undefined;
   if (!options.forceGreen) {
     try {
-      const host = singleFileHost(fileName, code, compilerOptions);
-      const program = ts.createProgram({ rootNames: [fileName], options: { ...compilerOptions, noEmit: true }, host });
-      const analysis = analyzeProgramFor(program, options);
-      const own = program.getSourceFile(fileName);
-      if (own !== undefined) {
+      const project = projectOf(fileName, options);
+      const fromProject = project?.fileAnalysis(fileName, code);
+      if (project !== undefined && fromProject !== undefined) {
+        programAnalysis = (sf) => rekeyAnalysis(fromProject, sf);
+        // Type errors (GL9002); with syntax errors, transpileModule reports those (GL9001) and the rest is noise.
+        if (project.analysis().program.getSyntacticDiagnostics(fromProject.sourceFile).length === 0) {
+          diagnostics.push(...tsDiagnostics(project.semanticDiagnostics(fileName), 'GL9002', fileName));
+        }
+      }
+      const host = fromProject === undefined ? singleFileHost(fileName, code, compilerOptions) : undefined;
+      const program = host && ts.createProgram({ rootNames: [fileName], options: { ...compilerOptions, noEmit: true }, host });
+      const analysis = program && analyzeProgramFor(program, options);
+      const own = program?.getSourceFile(fileName);
+      if (program && analysis && own !== undefined) {
         const fa = analysis.file(own);
         programAnalysis = (sf) => rekeyAnalysis(fa, sf);
         // Type errors (GL9002); with syntax errors, transpileModule reports those (GL9001) and the rest is noise.
@@ -129,7 +180,12 @@ export function transform(code: string, fileName: string, options: TransformOpti
 }
 
 function stripMapComment(text: string): string {
-  return text.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, '\n');
+  // Only the last line can be the comment: look there (a regex anchored at the end retries at every newline).
+  const at = text.lastIndexOf('\n//# sourceMappingURL=');
+  if (at < 0) return text;
+  const end = text.indexOf('\n', at + 1);
+  if (end !== -1 && end !== text.length - 1) return text;
+  return text.slice(0, at + 1);
 }
 
 /** Name the original file by its path as given (bundlers and Node resolve `sources` against the map). */
