@@ -82,6 +82,8 @@ export class Queue<T = unknown> implements BlockingIterable<T> {
   /** @internal */ _joiners: WaiterList | null = null;
   /** @internal */ _unfinished = 0;
   /** @internal */ _shut = false;
+  /** @internal A finished get() wait, kept for the next one (QueueWait). */
+  _spare: QueueWait | null = null;
   /** The FIFO store of the base class; subclasses that override `_init` keep their own. */
   declare protected _items: Deque<T>;
 
@@ -296,10 +298,19 @@ class QueueWait extends Suspension<unknown> {
 
   constructor(
     private readonly q: Queue<any> & { _peek(): unknown },
-    private readonly take: boolean,
-    private readonly seconds: number | null,
+    private take: boolean,
+    private seconds: number | null,
   ) {
     super();
+  }
+
+  /** @internal Reuse a finished wait of the same queue (see _spare). */
+  _reset(take: boolean, seconds: number | null): this {
+    this.take = take;
+    this.seconds = seconds;
+    this.done = false;
+    this.value = undefined;
+    return this;
   }
 
   next(resumed?: unknown): IteratorResult<undefined, unknown> {
@@ -326,6 +337,9 @@ class QueueWait extends Suspension<unknown> {
       this.leave(this.take);
       this.done = true;
       this.value = item;
+      // Whoever drives this reads the result at once (yield*, runPlain), before any other get can run: so the
+      // queue may hand this object to its next blocking get (the ping-pong path allocates nothing then).
+      q._spare = this;
       return this as IteratorReturnResult<unknown>;
     }
     const op = this.take ? 'get' : 'peek';
@@ -380,7 +394,13 @@ function makeGetOrPeek(take: boolean) {
     if (options?.block === false) throw new Empty(`${q.constructor.name}.${op}: the queue is empty`);
     const timeout = options?.timeout;
     if (timeout instanceof Timeout) return underTimeout(timeout, new QueueWait(q, take, null).green());
-    return new QueueWait(q, take, timeout == null ? null : timeoutSeconds(timeout, q, op)).green();
+    const seconds = timeout == null ? null : timeoutSeconds(timeout, q, op);
+    const spare = q._spare;
+    if (spare !== null) {
+      q._spare = null;
+      return spare._reset(take, seconds).green();
+    }
+    return new QueueWait(q, take, seconds).green();
   };
 }
 
