@@ -403,7 +403,9 @@ describe('Group', () => {
 describe('Pool: slots', () => {
   it('rejects a negative size; Pool(0) is always full', async () => {
     expect(() => new Pool(-1)).toThrow(RangeError);
+    expect(() => new Pool(-1)).toThrow('Pool size must not be negative; got -1. Use null for no limit.');
     expect(() => new Pool(Number.NaN)).toThrow(TypeError);
+    expect(() => new Pool(Number.NaN)).toThrow(/Pool size must be a number, or null for no limit; got NaN/);
     await run(function* () {
       const p = new Pool(0);
       expect(p.freeCount()).toBe(0);
