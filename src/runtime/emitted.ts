@@ -28,14 +28,22 @@ export function fn<G extends (...args: any[]) => Green<unknown>>(gen: G, name: s
 
 /**
  * `install(f, f$green, g, g$green, ...)`, first in a scope with green function declarations: each plain
- * wrapper gets its generator as [GREEN], and the generator the wrapper's name, so stack traces show `f`.
+ * wrapper gets its generator as [GREEN], and the generator the wrapper's name, so stack traces show `f`. A
+ * string after a pair is the function's own name where the wrapper's differs (`export default function () {}`
+ * is emitted as `function __default`, but is named "default").
  */
-export function install(...pairs: Array<(...args: any[]) => unknown>): void {
-  for (let i = 0; i < pairs.length; i += 2) {
-    const wrapper = pairs[i] as any;
-    const gen = pairs[i + 1]!;
+export function install(...entries: Array<((...args: any[]) => unknown) | string>): void {
+  for (let i = 0; i < entries.length; i += 2) {
+    const wrapper = entries[i] as any;
+    const gen = entries[i + 1] as any;
+    let name: string = wrapper.name;
+    if (typeof entries[i + 2] === 'string') {
+      name = entries[i + 2] as string;
+      Object.defineProperty(wrapper, 'name', { value: name, configurable: true });
+      i++;
+    }
     wrapper[GREEN] = gen;
-    Object.defineProperty(gen, 'name', { value: wrapper.name, configurable: true });
+    Object.defineProperty(gen, 'name', { value: name, configurable: true });
   }
 }
 

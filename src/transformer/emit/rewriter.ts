@@ -22,8 +22,8 @@ import { type Lexical, lexicalCapture, visitLexical } from './lexical.js';
 import { EmitError, describeNode } from './emit-error.js';
 
 interface ScopeFrame {
-  /** `[wrapper, generator]` name pairs of the scope's green declarations: one `__gl.install(...)` statement. */
-  installs: Array<[string, string]>;
+  /** `[wrapper, generator, own name?]` of the scope's green declarations: one `__gl.install(...)` statement. */
+  installs: Array<[string, string, string?]>;
   wrappers: ts.Statement[];
 }
 
@@ -350,7 +350,7 @@ export class Rewriter {
     );
     ts.setOriginalNode(wrapper, node);
     const frame = this.scopeOf(node);
-    frame.installs.push([name, genName]);
+    frame.installs.push(node.name === undefined ? [name, genName, 'default'] : [name, genName]);
     frame.wrappers.push(wrapper);
     return gen;
   }
@@ -457,7 +457,11 @@ export class Rewriter {
    * traces), before anything in the scope can use them. */
   private installStatement(frame: ScopeFrame): ts.Statement {
     const f = this.f;
-    const args = frame.installs.flatMap(([w, g]) => [f.createIdentifier(w), f.createIdentifier(g)]);
+    const args = frame.installs.flatMap(([w, g, own]) => [
+      f.createIdentifier(w),
+      f.createIdentifier(g),
+      ...(own !== undefined ? [f.createStringLiteral(own)] : []),
+    ]);
     return f.createExpressionStatement(f.createCallExpression(this.ctx.helper('install'), undefined, args));
   }
 
