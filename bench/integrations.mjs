@@ -32,7 +32,8 @@ const loadBefore = os.loadavg();
 
 /** Run a shell-quoted command once; returns { wall, cpu } in seconds. */
 function timed(cmd, cwd, env = {}) {
-  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; time (${cmd}) >/dev/null 2>"$GL_BENCH_ERR"`], {
+  // The redirections go inside the timed group: outside it they would swallow `time`'s own report.
+  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; time (${cmd} >/dev/null 2>"$GL_BENCH_ERR")`], {
     cwd,
     env: { ...process.env, NODE_OPTIONS: '', GL_BENCH_ERR: path.join(tmp, 'stderr.txt'), ...env },
     encoding: 'utf8',
