@@ -50,7 +50,12 @@ function sameKind(recv: any, values: unknown[]): any {
 }
 
 function* forEach(this: any, cb: Cb, thisArg?: unknown): Green<void> {
-  if (!isBuiltin(this, 'forEach')) return yield* fallback(this, 'forEach', arguments);
+  if (!isBuiltin(this, 'forEach')) {
+    // A receiver the analysis could not type (forceGreen, `any`) may be a Map or a Set.
+    if (this != null && this.forEach === Map.prototype.forEach) return yield* builtins['Map.prototype.forEach']!.call(this, cb, thisArg);
+    if (this != null && this.forEach === Set.prototype.forEach) return yield* builtins['Set.prototype.forEach']!.call(this, cb, thisArg);
+    return yield* fallback(this, 'forEach', arguments);
+  }
   checkCallback(cb, 'forEach');
   const o = this;
   const len = o.length >>> 0;

@@ -70,6 +70,11 @@ async function runBatch(batch: Array<[number, string]>, label: string, index: nu
 describe('random programs: plain vs forceGreen', () => {
   beforeAll(() => {
     dir = makeTmpDir('random');
+    // What the programs' tick() pauses with: nothing plainly, sleep(0) (a real suspension) when green.
+    writeModule(dir, 'plain/pause.mjs', 'export function pause() {}\n');
+    writeModule(dir, 'typecheck/pause.mjs', 'export function pause() {}\n');
+    writeModule(dir, 'typecheck/pause.mts', 'export function pause(): void {}\n');
+    writeModule(dir, 'green/pause.mjs', "export { sleep as pause } from 'greenlets';\n");
   });
   afterAll(() => {
     if (!keep) removeTmpDir(dir);
@@ -90,6 +95,7 @@ describe('random programs: plain vs forceGreen', () => {
       strict: true,
       noEmit: true,
       skipLibCheck: true,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
       moduleDetection: ts.ModuleDetectionKind.Force,
       lib: ['lib.es2023.d.ts'],
       types: ['node'],

@@ -155,7 +155,8 @@ export class CallRewriter {
   private call(node: ts.CallExpression | ts.TaggedTemplateExpression, ref: Ref): ts.Expression {
     const f = this.ctx.factory;
     const ctx = this.ctx;
-    const site: CallSite | undefined = ctx.analysis.calls.get(node);
+    let site: CallSite | undefined = ctx.analysis.calls.get(node);
+    if (ctx.options.forceGreen && site?.kind === 'dynamic' && site.builtin === undefined) site = forcedBuiltin(node, site);
     const args = this.args(node);
     const at = calleeName(node);
     // `.call` is where V8 places the frame of a call (and of a suspended `yield*` through it): map it to the
@@ -270,6 +271,26 @@ export function templateArguments(ctx: EmitContext, node: ts.TaggedTemplateExpre
     t.templateSpans.map((s) => f.createTemplateSpan(f.createNumericLiteral(0), s.literal)),
   );
   return [f.createTaggedTemplateExpression(ctx.helper('tpl'), undefined, strings), ...t.templateSpans.map((s) => visit(s.expression) as ts.Expression)];
+}
+
+const FORCED_ARRAY_METHODS = new Set([
+  'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap',
+]);
+
+/**
+ * forceGreen has no checker, so it names no built-ins: every method call with a known built-in's name goes
+ * through the green equivalent, which calls the receiver's own method when it is not the built-in — so the
+ * differential tests run green callbacks greenly, as the real analysis makes them.
+ */
+function forcedBuiltin(node: ts.CallExpression | ts.TaggedTemplateExpression, site: CallSite): CallSite {
+  if (!ts.isCallExpression(node)) return site;
+  const callee = skipOuter(node.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name)) return site;
+  const name = callee.name.text;
+  if (name === 'call' || name === 'apply' || name === 'bind') return { ...site, builtin: `Function.prototype.${name}` };
+  if (FORCED_ARRAY_METHODS.has(name)) return { ...site, builtin: `Array.prototype.${name}` };
+  if (name === 'from' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array') return { ...site, builtin: 'Array.from' };
+  return site;
 }
 
 /** The node V8 would place a call's frame at: the property of a member call, else the callee. */

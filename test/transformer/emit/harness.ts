@@ -1,43 +1,25 @@
 /**
- * Run what the transform emits, for real: the runtime is compiled once into .tmp-emit/rt (JS + .d.ts, so the
- * analysis sees the @blocking tags), each case is transformed, written as .mjs with its source map next to the
- * original .ts, and run in a child `node --enable-source-maps`. Programs import the runtime as RT.
+ * Run what the transform emits, for real: each case is transformed, written as .mjs with its source map next to
+ * the original .ts, and run in a child `node --enable-source-maps`. Programs import the runtime as RT, the built
+ * dist/ (npm run build; its .d.ts carry the @blocking tags the analysis reads).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { transform } from '../../../src/transformer/index.js';
 import type { TransformOptions, TransformResult } from '../../../src/transformer/api.js';
+import { ensureRuntimeBuilt } from '../support/run.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const TMP = join(ROOT, 'node_modules', '.cache', 'greenlets-emit-test');
-export const RT_DIR = join(TMP, 'rt');
 /** What test programs import the runtime from (`import { sleep } from '${RT}'`). */
-export const RT = join(RT_DIR, 'index.js');
-export const RUNTIME_MODULE = join(RT_DIR, 'runtime', 'emitted.js');
+export const RT = join(ROOT, 'dist', 'index.js');
+export const RUNTIME_MODULE = join(ROOT, 'dist', 'runtime', 'emitted.js');
 
-let built = false;
 export function buildRuntime(): void {
-  if (built) return;
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    declaration: true,
-    skipLibCheck: true,
-    strict: true,
-    rootDir: join(ROOT, 'src'),
-    outDir: RT_DIR,
-    types: ['node'],
-    lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
-  };
-  const program = ts.createProgram([join(ROOT, 'src/index.ts'), join(ROOT, 'src/runtime/emitted.ts')], options);
-  program.emit();
-  if (!existsSync(RUNTIME_MODULE)) throw new Error('could not build the runtime for the emit tests');
-  writeFileSync(join(RT_DIR, 'package.json'), '{"type":"module"}');
-  built = true;
+  ensureRuntimeBuilt();
 }
 
 export interface RunResult {

@@ -71,12 +71,20 @@ interface Ctx {
   depth: number;
 }
 
-const PRELUDE = `const __trace: string[] = [];
+const PRELUDE = `import { pause } from './pause.mjs';
+const __trace: string[] = [];
 function I(x: any): any {
   return x;
 }
 let __fuel = __FUEL__;
+// tick() also pauses: a no-op plainly, sleep(0) in the green run, so every construct is also resumed from a
+// real suspension. tick0() is for the places that run plainly in the green run too (a user generator, a
+// construct call).
 function tick(): void {
+  if (--__fuel < 0) throw new Error('out of fuel');
+  pause();
+}
+function tick0(): void {
   if (--__fuel < 0) throw new Error('out of fuel');
 }
 function show(x: any): string {
@@ -146,7 +154,7 @@ class Box3 extends Box2 {
   }
 }
 function Made(this: any, v: any): any {
-  tick();
+  tick0();
   const kind = new.target === undefined ? 'call' : 'new';
   const later = () => (new.target === undefined ? 'arrow-call' : 'arrow-new');
   if (new.target !== undefined) this.v = v;
@@ -160,7 +168,7 @@ const tags = {
   },
 };
 function* gen3(a: any): Generator<any, any, any> {
-  tick();
+  tick0();
   const b = yield a;
   yield (b ?? 0) + 1;
   return a + 2;
@@ -204,7 +212,7 @@ export class ProgramGenerator {
       const params = Array.from({ length: arity }, (_, k) => `p${k}`);
       const ctx = this.fnCtx(params, callables, true);
       const paramText = params
-        .map((p, k) => (k > 0 && r.chance(0.3) ? `${p}: any = ${this.expr({ ...ctx, vars: params.slice(0, k) }, 1)}` : `${p}: any`))
+        .map((p, k) => (k > 0 && r.chance(0.3) ? `${p}: any = ${this.expr({ ...ctx, vars: params.slice(0, k), callables: [] }, 1)}` : `${p}: any`))
         .join(', ');
       const rest = r.chance(0.2) ? `${params.length ? ', ' : ''}...rest: any[]` : '';
       if (rest) ctx.vars.push('rest.length');
@@ -457,7 +465,8 @@ export class ProgramGenerator {
     inner.vars.push('x');
     inner.mutable.push('x');
     inner.callables = ctx.callables.filter((c) => c.kind !== 'method');
-    const outer = { ...ctx, vars: ctx.vars.filter((v) => v !== 'x') };
+    // Default values cannot block (GL1017): no calls of the program's (pausing) functions in them.
+    const outer = { ...ctx, vars: ctx.vars.filter((v) => v !== 'x'), callables: [] };
     const dflt = this.rng.chance(0.3) ? ` = ${this.expr(outer, 1)}` : '';
     this.emit(indent, isArrow ? `const ${name} = (x: any${dflt}): any => {` : `const ${name} = function (this: any, x: any${dflt}): any {`);
     this.emit(indent + 1, `tick();`);
@@ -478,7 +487,7 @@ export class ProgramGenerator {
     const inner = this.sub(ctx, { loops: [], inSwitch: false, inFunction: true, hasArguments: true });
     inner.vars.push('y', 'z');
     inner.mutable.push('y');
-    const outer = { ...ctx, vars: ctx.vars.filter((v) => v !== 'y' && v !== 'z') };
+    const outer = { ...ctx, vars: ctx.vars.filter((v) => v !== 'y' && v !== 'z'), callables: [] };
     this.emit(indent, `function ${name}(y: any, z: any = ${this.expr(outer, 1)}): any {`);
     this.emit(indent + 1, `tick();`);
     this.emit(indent + 1, `log('${name} args', arguments.length, y, z);`);
