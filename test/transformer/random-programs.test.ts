@@ -108,7 +108,7 @@ describe('random programs: plain vs forceGreen', () => {
       expect(r.exit).toBe(0);
       expect(r.stdout).toMatch(/fuel left/);
     }
-  });
+  }, 60000);
 
   it(`${COUNT} random programs print the same plain and forced green`, async () => {
     ensureRuntimeBuilt();
