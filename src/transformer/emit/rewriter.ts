@@ -186,7 +186,15 @@ export class Rewriter {
 
   private blocks(node: ts.Node): boolean {
     const k = this.ctx.analysis.iterations.get(node);
-    return k !== undefined && k !== 'plain';
+    if (k !== undefined) return k !== 'plain';
+    // forceGreen marks declarations, for-of and spreads; destructuring assignments and for-of element
+    // patterns are treated the same here, so the differential tests exercise their lowering too.
+    if (this.ctx.options.forceGreen) {
+      const p = node.parent;
+      if (ts.isArrayLiteralExpression(skipOuter(node as ts.Expression)) && p !== undefined && ts.isBinaryExpression(p) && p.left === node) return true;
+      if (ts.isArrayBindingPattern(node) && p !== undefined && ts.isVariableDeclaration(p) && ts.isVariableDeclarationList(p.parent) && ts.isForOfStatement(p.parent.parent)) return true;
+    }
+    return false;
   }
 
   private chainHasRewrite(outer: ts.Node): boolean {
