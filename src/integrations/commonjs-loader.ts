@@ -68,6 +68,7 @@ export function installCommonJs(options: ResolvedOptions): CommonJsLoader {
     }
     const warm = session.warm(filename);
     if (warm !== null) return warm;
+    if (process.env.GREENLETS_TRACE === '1') process.stderr.write(`greenlets: transforming ${filename} on the main thread\n`);
     tx ??= module.createRequire(import.meta.url)('./transformer-api.js') as TransformerApi;
     const r = session.transform(filename, tx);
     const errors = r.diagnostics.filter((d) => d.category === 'error');

@@ -10,6 +10,7 @@ import type ts from 'typescript';
 import type { GreenletsDiagnostic, TransformOptions, TransformResult } from '../transformer/api.js';
 import type { ModuleFormat } from './module-format.js';
 import { nodeTypesRoot, packageTypePaths } from './package-info.js';
+import { isPathSpecifier, resolveTsStyle } from './ts-resolve.js';
 import type { FileAnalysis, ProgramAnalysis, TransformerApi } from './transformer-api.js';
 
 export interface ProjectRef {
@@ -68,6 +69,8 @@ export class ProjectProgram {
   private readonly parsed = new Map<string, { mtime: number; sf: ts.SourceFile }>();
   private readonly overlays = new Map<string, string>();
   private program: ts.Program | undefined;
+  /** The last program built, kept for reuse by the next one even after refresh() dropped `program`. */
+  private lastProgram: ts.Program | undefined;
   private analysisCache: ProgramAnalysis | undefined;
 
   constructor(
@@ -142,14 +145,45 @@ export class ProjectProgram {
   getProgram(): ts.Program {
     if (this.program !== undefined) return this.program;
     const { ts } = this.tx;
-    this.program = ts.createProgram({
-      rootNames: this.rootNames,
-      options: this.compilerOptions,
-      host: this.host,
-      oldProgram: this.program,
-    });
+    let previous = this.lastProgram;
+    // TypeScript does not follow require() in .ts files; the loader will load those files, so they join the
+    // program as roots (a few rounds at most: each round only adds what the new files require).
+    for (let round = 0; round < 8; round++) {
+      const program = ts.createProgram({ rootNames: [...this.rootNames], options: this.compilerOptions, host: this.host, oldProgram: previous });
+      previous = program;
+      const required = this.requiredFiles(program).filter((f) => program.getSourceFile(f) === undefined && !this.rootNames.includes(f));
+      if (required.length === 0) break;
+      this.rootNames.push(...required);
+    }
+    this.program = previous;
+    this.lastProgram = previous;
     this.analysisCache = undefined;
-    return this.program;
+    return this.program!;
+  }
+
+  /** Project files named by require('./x') calls in the program's own files. */
+  private requiredFiles(program: ts.Program): string[] {
+    const { ts } = this.tx;
+    const out: string[] = [];
+    for (const sf of program.getSourceFiles()) {
+      if (sf.isDeclarationFile || sf.fileName.includes('/node_modules/') || !sf.text.includes('require')) continue;
+      const visit = (n: ts.Node): void => {
+        if (
+          ts.isCallExpression(n) &&
+          ts.isIdentifier(n.expression) &&
+          n.expression.text === 'require' &&
+          n.arguments.length === 1 &&
+          ts.isStringLiteralLike(n.arguments[0]!) &&
+          isPathSpecifier(n.arguments[0].text)
+        ) {
+          const file = resolveTsStyle(n.arguments[0].text, sf.fileName);
+          if (file !== undefined && /\.(?:[cm]?tsx?|[cm]?jsx?)$/.test(file) && !file.includes('/node_modules/')) out.push(file);
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(sf);
+    }
+    return out;
   }
 
   /** Forget the program if a file it parsed changed on disk since; true if so. */
