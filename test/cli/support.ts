@@ -45,7 +45,7 @@ export function run(file: string, args: string[], opts: { cwd: string; env?: Rec
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', ...opts.env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    execFile(file, args, { cwd: opts.cwd, env, timeout: opts.timeout ?? 60_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(file, args, { cwd: opts.cwd, env, timeout: opts.timeout ?? 170_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null;
       resolve({ code, stdout, stderr });
     });
