@@ -30,8 +30,8 @@ const LINK_VALUE = 2;
 const LINK_EXCEPTION = 3;
 
 /**
- * Marks a rawlink callback of the runtime itself that only records the death and schedules a waiter (joinall,
- * iwait, a Group): it runs inside the death, sparing the hub turn that user callbacks get.
+ * Marks a rawlink callback of the runtime itself that must run inside the death, before the links are notified
+ * at the next turn of the hub: kill()'s wait (gevent's kill returns first, then the links fire).
  */
 export const RUN_AT_DEATH: unique symbol = Symbol('greenlets.runAtDeath') as never;
 
@@ -298,12 +298,32 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     this._prev = this._next = null;
     live.count--;
     // Links first, so a report that fails in a user's handleError cannot keep them from firing.
-    const links = this._links;
-    if (typeof links === 'function' && (links as any)[RUN_AT_DEATH] === true) {
-      this._links = null;
-      links(this);
-    } else if (links !== null) this._queueLinks();
+    if (this._links !== null) {
+      this._runAtDeath();
+      if (this._hasLinks()) this._queueLinks();
+    }
     if (threw) reportError(getHub(), this, result);
+  }
+
+  /** Call (and remove) the RUN_AT_DEATH rawlinks now; the others wait for the hub. */
+  private _runAtDeath(): void {
+    const links = this._links;
+    if (typeof links === 'function') {
+      if ((links as any)[RUN_AT_DEATH] === true) {
+        this._links = null;
+        links(this);
+      }
+      return;
+    }
+    if (links === null) return;
+    for (let i = 0; i < links.length; i += 2) {
+      const cb = links[i] as any;
+      if (links[i + 1] === LINK_RAW && typeof cb === 'function' && cb[RUN_AT_DEATH] === true) {
+        links.splice(i, 2);
+        i -= 2;
+        cb(this);
+      }
+    }
   }
 
   /** @internal Notify the links from the hub, after what is queued now: the dead greenlet itself goes in the
@@ -413,9 +433,7 @@ function notifyLinks(g: Greenlet<any>): void {
     } else {
       const lg = new Greenlet(cb, g);
       lg._begin();
-      lg._pending = RESUME_NEXT;
-      lg._switchIn(hub);
-      hub.current = hub.main;
+      hub.resumeNow(lg, undefined);
     }
   }
   if (g._links === links) g._links = null;
@@ -500,12 +518,40 @@ export function runMain<R>(body: () => Green<R>): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     main._gen = rootGenerator(body() as Green<unknown>) as never;
     main._settle = { resolve: resolve as (v: unknown) => void, reject };
-    hub.schedule(main);
+    if (hub.running) {
+      // Called from a greenlet or a hub callback (a dynamic import): main must wait for its turn.
+      hub.schedule(main);
+    } else {
+      // The module's own code goes on at once, as gevent's main greenlet does: greenlets its plain part spawned
+      // run when it first blocks, not before it.
+      main._pending = RESUME_NEXT;
+      main._switchIn(hub);
+    }
   });
 }
 
 export function assertNotSelf(g: Greenlet<any>, what: string): void {
   if (getcurrent() === g) throw new InvalidSwitchError(`${g.name} cannot ${what} itself: it would wait forever`);
+}
+
+/**
+ * kill()'s wait: resumed as the victim dies, before its links are notified (gevent's kill returns from its waiter
+ * first, and the links fire at the next turn of the hub).
+ */
+function* waitForDeath(g: Greenlet<any>, timeout: number | null | undefined): Green<void> {
+  if (g.dead) return;
+  const hub = getHub();
+  const cur = hub.current;
+  const wake = Object.assign(() => hub.schedule(cur), { [RUN_AT_DEATH]: true as const });
+  g.rawlink(wake);
+  const t = timeout != null ? hub.timers.add(timeout, wakeJoiner, cur) : null;
+  if (hub.monitoring) hub.noteSuspend();
+  try {
+    yield;
+  } finally {
+    g.unlink(wake);
+    if (t !== null) hub.timers.cancel(t);
+  }
 }
 
 function wakeJoiner(g: Greenlet<any>): void {
@@ -562,7 +608,7 @@ defineGreenMethods(Greenlet, {
     }
     if (this === getcurrent()) throw error;
     getHub().scheduleThrow(this, error);
-    if (options?.block !== false) yield* (this.join as any)[GREEN].call(this, options?.timeout);
+    if (options?.block !== false) yield* waitForDeath(this, options?.timeout);
   },
 });
 

@@ -9,7 +9,7 @@
  * the call itself.
  */
 import { GREEN, GREEN_ITERATOR, defineGreenMethods, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
-import { getHub } from './hub.js';
+import { getHub, RESUME_NONE, type Hub } from './hub.js';
 import type { Greenlet } from './greenlet.js';
 import { Deque } from './queue-deque.js';
 import { Empty, Full, ShutDown } from './queue-errors.js';
@@ -25,7 +25,6 @@ import {
   startTimer,
   timeoutSeconds,
   wakeAll,
-  wakeFirst,
   type WaiterList,
 } from './queue-waiters.js';
 
@@ -135,9 +134,7 @@ export class Queue<T = unknown> implements BlockingIterable<T> {
   }
   set maxsize(value: number | null) {
     this._maxsize = maxsizeOf(value, `${this.constructor.name}.maxsize`);
-    for (let free = this._maxsize - this.qsize(); free > 0 && this._putters.length > 0; free--) {
-      wakeFirst(this._putters);
-    }
+    if (this._putters.length > 0) this._scheduleUnlock();
   }
   /** Items put and not yet marked done with taskDone(). */
   get unfinishedTasks(): number {
@@ -253,19 +250,61 @@ export class Queue<T = unknown> implements BlockingIterable<T> {
 
   // ---- internals ---------------------------------------------------------------------------------------
 
-  /** @internal Store an item that has a slot, count it as a task, and wake a getter for it. */
+  /** @internal Store an item that has a slot, count it as a task, and have a waiting getter served. */
   _add(item: T): void {
     this._put(item);
     this._unfinished++;
-    if (this._getters.length > 0) wakeFirst(this._getters);
+    if (this._getters.length > 0) this._scheduleUnlock();
   }
 
-  /** @internal Take the next item (qsize() > 0) and let a waiting putter into the freed slot. */
+  /** @internal Take the next item (qsize() > 0) and have a waiting putter served in the freed slot. */
   _take(): T {
-    const item = this._get();
-    if (this._putters.length > 0 && this.qsize() < this._maxsize) wakeFirst(this._putters);
-    return item;
+    if (this._putters.length > 0) this._scheduleUnlock();
+    return this._get();
   }
+
+  /** @internal The unlock step is queued in the hub. */
+  _unlockQueued = false;
+
+  /**
+   * @internal Serve the waiters from the hub, after what is queued now (gevent's _schedule_unlock): the queue
+   * itself goes in the ready queue, so this allocates nothing.
+   */
+  _scheduleUnlock(): void {
+    if (this._unlockQueued) return;
+    this._unlockQueued = true;
+    getHub()._queue(this);
+  }
+
+  /**
+   * @internal The unlock step (gevent's Queue._unlock), run by the hub: in turn, a waiting putter when there is
+   * room and a waiting getter when there is an item, each resumed at once and running until it blocks again, so
+   * a putter's item goes in before the next getter is served, exactly as in gevent.
+   */
+  _switchIn(hub: Hub): void {
+    this._unlockQueued = false;
+    for (;;) {
+      let served = false;
+      if (this._putters.length > 0 && this.qsize() < this._maxsize) {
+        serve(hub, this._putters.shift()!);
+        served = true;
+      }
+      if (this._getters.length > 0 && this.qsize() > 0) {
+        serve(hub, this._getters.shift()!);
+        served = true;
+      }
+      if (!served) return;
+    }
+  }
+}
+
+/**
+ * Resume a waiter taken off a queue's line, with WOKEN. One already due to run (its timeout fired, it is being
+ * killed) keeps that resume: it finds its way when it runs (it is no longer in the line, so it re-checks).
+ */
+function serve(hub: Hub, g: Greenlet<any>): void {
+  if (g._pending !== RESUME_NONE) return;
+  hub.resumeNow(g, WOKEN);
 }
 
 function shutDown(q: Queue<any>, op: string): ShutDown {
@@ -372,7 +411,7 @@ class QueueWait extends Suspension<unknown> {
     this.cur = null;
     if (this.timer !== null) getHub().timers.cancel(this.timer);
     this.timer = null;
-    if (!took && !q._getters.removeLast(cur) && q.qsize() > 0) wakeFirst(q._getters);
+    if (!took && !q._getters.removeLast(cur) && q.qsize() > 0 && q._getters.length > 0) q._scheduleUnlock();
   }
 }
 
@@ -430,7 +469,7 @@ function* putWaiting(this: Queue<any>, item: unknown, seconds: number | null): G
   } finally {
     if (timer !== null) hub.timers.cancel(timer);
     // Woken for a free slot but leaving without filling it: wake the next putter in our place.
-    if (!done && !putters.removeLast(cur) && this.qsize() < this._maxsize) wakeFirst(putters);
+    if (!done && !putters.removeLast(cur) && this.qsize() < this._maxsize && putters.length > 0) this._scheduleUnlock();
   }
 }
 

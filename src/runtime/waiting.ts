@@ -5,7 +5,7 @@
  */
 import { GREEN, GREEN_ITERATOR, green, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
 import { getHub, getcurrent } from './hub.js';
-import { Greenlet, RUN_AT_DEATH, describeValue, killError, live } from './greenlet.js';
+import { Greenlet, describeValue, killError, live } from './greenlet.js';
 import { Timeout } from './timeout.js';
 import type { TimerEntry } from './timers.js';
 import { keepShape } from './shapes.js';
@@ -53,14 +53,16 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
     this.limit = count == null ? objects.length : Math.min(count, objects.length);
   }
 
-  /** The rawlink callback (one function, so unlink finds it); a greenlet calls it as it dies. */
-  private readonly onReady = Object.assign(
-    (source: T): void => {
-      this.fired++;
-      this.arrive(source);
-    },
-    { [RUN_AT_DEATH]: true as const },
-  );
+  /**
+   * The rawlink callback (one function, so unlink finds it). It runs when the hub notifies the links, in order
+   * with the object's other links, as gevent's: running it inside the death (faster) would let a waiter resume
+   * before links registered earlier, and report a greenlet that died later before one whose notification was
+   * still queued.
+   */
+  private readonly onReady = (source: T): void => {
+    this.fired++;
+    this.arrive(source);
+  };
 
   private arrive(source: T): void {
     if (this.finished) return;

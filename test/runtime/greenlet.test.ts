@@ -626,3 +626,31 @@ describe('spawnLater and startLater', () => {
     });
   });
 });
+
+describe('gevent ordering of kill, links and the main greenlet', () => {
+  it('kill() returns as the victim dies; its links fire at the next turn of the hub (gevent twin kill_links)', async () => {
+    await run(function* () {
+      const log: string[] = [];
+      const g = spawn(sleepy, 10);
+      yield* G(sleep)(0);
+      g.link(() => log.push('link fired'));
+      yield* M(g, 'kill')();
+      log.push('kill returned');
+      yield* G(sleep)(0);
+      expect(log).toEqual(['kill returned', 'link fired']);
+    });
+  });
+
+  it('runMain starts the module body at once: greenlets spawned before it wait until it blocks', async () => {
+    const log: string[] = [];
+    spawn(() => log.push('spawned greenlet'));
+    const done = run(function* () {
+      log.push('main body');
+      yield* G(sleep)(0);
+      log.push('main after sleep(0)');
+    });
+    expect(log).toEqual(['main body']); // ran synchronously, up to its first suspension
+    await done;
+    expect(log).toEqual(['main body', 'spawned greenlet', 'main after sleep(0)']);
+  });
+});

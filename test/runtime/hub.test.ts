@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Timeout, config, formatRunInfo, getHub, sleep, spawn, spawnLater, withTimeout } from '../../src/index.js';
 import { Pool } from '../../src/pool.js';
+import { Queue } from '../../src/queue.js';
 import { G, M, caught, gf, run } from '../helpers/green.js';
 
 let reports: string[] = [];
@@ -234,6 +235,25 @@ describe('the blocking monitor (config.maxBlockingTime)', () => {
     const blocked = reports.filter((r) => r.includes('appears to be blocked'));
     expect(blocked.find((r) => r.includes('busyFromStart'))).toMatch(/^greenlets: Greenlet <Greenlet "Greenlet-\d+": busyFromStart> appears to be blocked[^\n]*\n  it ran from its start \(it had not suspended before\)\n  until it finished/);
     expect(blocked.find((r) => r.includes('slowCallback'))).toMatch(/^greenlets: the hub callback slowCallback\(\) appears to be blocked/);
+  });
+
+  it('times a greenlet that a queue resumes in turn on its own, not as the queue’s work', async () => {
+    config.maxBlockingTime = 0.05;
+    await run(function* () {
+      const q = new Queue<number>();
+      const g = spawn(gf(function* getsThenHogs() {
+        yield* M(q, 'get')(); // @queue-resumed
+        const end = performance.now() + 100;
+        while (performance.now() < end);
+      }));
+      g.name = 'hogger';
+      yield* G(sleep)(0);
+      q.put(1);
+      yield* M(g, 'join')();
+    });
+    const blocked = reports.filter((r) => r.includes('appears to be blocked'));
+    expect(blocked.find((r) => r.includes('"hogger"'))).toMatch(new RegExp(`^greenlets: Greenlet <Greenlet "hogger" at ${HERE}:${lineOf('@queue-resumed')}> appears to be blocked`));
+    expect(blocked.filter((r) => r.includes("the hub's work for <Queue"))).toEqual([]);
   });
 
   it('says nothing about greenlets that switch often, nor when it is off', async () => {

@@ -872,3 +872,34 @@ describe('ping-pong', () => {
     expect(reports).toEqual([]);
   });
 });
+
+describe('Queue: serving waiters in turn, as gevent', () => {
+  it('a full queue with waiting getters and a blocked putter serves putter and getter alternately', async () => {
+    // gevent's Queue._unlock: room for a putter's item is filled before the next getter is served
+    const tasks = new Queue<number | null>(2);
+    const log: string[] = [];
+    const worker = gf(function* worker(name: string) {
+      for (;;) {
+        const n = yield* M(tasks, 'get')();
+        if (n === null) return;
+        yield* G(sleep)(0.001 * n);
+        log.push(`${name} did ${n}`);
+      }
+    });
+    const boss = gf(function* boss() {
+      for (let n = 1; n <= 4; n++) {
+        yield* M(tasks, 'put')(n);
+        log.push(`put ${n}, qsize ${tasks.qsize()}`);
+      }
+      yield* M(tasks, 'put')(null);
+      yield* M(tasks, 'put')(null);
+    });
+    await run(function* () {
+      const ws = [spawn(worker, 'w1'), spawn(worker, 'w2')];
+      spawn(boss);
+      yield* G(joinall)(ws);
+    });
+    expect(log.slice(0, 4)).toEqual(['put 1, qsize 1', 'put 2, qsize 2', 'put 3, qsize 2', 'put 4, qsize 2']);
+    expect(log.filter((l) => l.includes('did')).sort()).toEqual(['w1 did 1', 'w1 did 3', 'w2 did 2', 'w2 did 4'].sort());
+  });
+});
