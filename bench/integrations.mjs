@@ -116,7 +116,8 @@ const loadAfter = os.loadavg();
 fs.rmSync(tmp, { recursive: true, force: true });
 
 // ---- report ------------------------------------------------------------------------------------------------
-const over = (r) => `+${f3(r.cpu - baseline.cpu)} s CPU (${f2(r.cpu / baseline.cpu)}x), +${f3(r.wall - baseline.wall)} s wall`;
+const signed = (d) => `${d >= 0 ? '+' : '-'}${f3(Math.abs(d))}`;
+const over = (r) => `${signed(r.cpu - baseline.cpu)} s CPU (${f2(r.cpu / baseline.cpu)}x), ${signed(r.wall - baseline.wall)} s wall`;
 const viteRow = (name, v) => {
   const rest = v.times.slice(1);
   return `| ${name} | ${v.files} | ${f2(v.times[0])} | ${f2(q(rest, 0.5))} | ${f2(q(rest, 0.95))} | ${f2(Math.max(...rest))} |`;
