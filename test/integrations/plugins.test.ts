@@ -109,12 +109,12 @@ describe('the same options everywhere', () => {
     // Relative globs are matched from the working folder, as when a bundler runs in the project.
     process.chdir(dir);
     try {
-      const hooks = unplugin.raw({ patch: { fs: true }, exclude: ['src/skipped.ts'], cache: false }, { framework: 'vite' });
+      const hooks = unplugin.raw({ patch: { fs: true }, exclude: ['src/skipped.ts'], cache: false }, { framework: 'vite' } as Parameters<typeof unplugin.raw>[1]);
       const include = hooks.transformInclude as (id: string) => boolean;
       expect(include(files)).toBe(true);
       expect(include(path.join(dir, 'src', 'skipped.ts'))).toBe(false);
       expect(include(path.join(dir, 'node_modules', 'greenlets', 'dist', 'index.js'))).toBe(false);
-      const transform = hooks.transform as (this: typeof ctx, code: string, id: string) => Promise<{ code: string }>;
+      const transform = hooks.transform as unknown as (this: typeof ctx, code: string, id: string) => Promise<{ code: string }>;
       const out = await transform.call(ctx, code, files);
       expect(out.code).toContain('"greenlets/fs"');
       expect(warnings).toEqual([]);
