@@ -561,7 +561,6 @@ export function generate({ out, lines, seed, greenlets, link }) {
       types: ['node'],
       outDir: 'dist',
       rootDir: 'src',
-      declaration: true,
     },
     include: ['src'],
   };

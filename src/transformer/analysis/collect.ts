@@ -12,6 +12,7 @@ import { FlowGraph } from './flow.js';
 import { BlockingIterables } from './iterables.js';
 import { Hierarchy } from './hierarchy.js';
 import { Typing } from './typing.js';
+import { ElementFields } from './elements.js';
 import { blockingPositions, hasJSDocTag, isAbstractDeclaration, resolveAlias, symbolHasTag } from './tags.js';
 import {
   declaringInterface,
@@ -60,6 +61,16 @@ function isFunctionExpr(e: ts.Expression | undefined): e is ts.ArrowFunction | t
   return ts.isArrowFunction(s) || ts.isFunctionExpression(s);
 }
 
+/** `a`, `this`, `a.b.c`: a receiver whose type is its declaration's, cheap to resolve. */
+function isSimpleReceiver(e: ts.Expression): boolean {
+  for (;;) {
+    if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) return true;
+    if (ts.isPropertyAccessExpression(e)) e = e.expression;
+    else if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+    else return false;
+  }
+}
+
 function baseClassExpression(cls: ts.ClassLikeDeclaration | undefined): ts.Expression | undefined {
   const h = cls?.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword);
   return h?.types[0]?.expression;
@@ -89,8 +100,12 @@ export class Collector {
   readonly boundOf = new Map<number, number[]>();
   readonly iterables: BlockingIterables;
   readonly typing: Typing;
-  /** The one element field of arrays, Maps, Sets, queues and the arguments of spreads and rest parameters. */
-  readonly elem: number;
+  /** Elements of containers, split by the containers' element types (elements.ts). */
+  readonly elements: ElementFields;
+  /** Elements written into containers of unknown element type (every read of elements takes these). */
+  get elem(): number {
+    return this.elements.untyped;
+  }
   /** Every property (computed reads `handlers[name]` and Object.values may get any of them). */
   readonly anyProp: number;
   /** Properties written under a computed name (`registry[name] = fn`): any named read may get them. */
@@ -122,7 +137,7 @@ export class Collector {
     this.iterables = new BlockingIterables(checker);
     this.typing = new Typing(checker, this.values);
     this.hierarchy = new Hierarchy(checker);
-    this.elem = this.flow.newNode();
+    this.elements = new ElementFields(this.flow, checker, this.typing);
     this.anyProp = this.flow.newNode();
     this.dynProp = this.flow.newNode();
   }
@@ -275,7 +290,10 @@ export class Collector {
 
   private callResult(call: ts.Node): number {
     let n = this.callResults.get(call);
-    if (n === undefined) this.callResults.set(call, (n = this.typedNode(() => this.typing.typeAt(call))));
+    // Not typed by the call's own type: that would resolve the (often generic) call. What a call returns is
+    // filtered where it comes from (a function's declared return type, a built-in's declared result type)
+    // and where it goes (a typed variable, a callee, an argument).
+    if (n === undefined) this.callResults.set(call, (n = this.flow.newNode()));
     return n;
   }
 
@@ -317,6 +335,9 @@ export class Collector {
         return this.identNode(e as ts.Identifier);
       case ts.SyntaxKind.PropertyAccessExpression: {
         const pa = e as ts.PropertyAccessExpression;
+        // A value read through a computed receiver (`f().x`, `a[i].x`) is the field-based property: resolving
+        // the name would type-check the receiver. Simple receivers are resolved (roots, namespace members).
+        if (!isSimpleReceiver(pa.expression)) return this.propNode(pa.name.text);
         const sym = this.symbolAt(pa.name);
         if (sym && this.isRoot(sym)) return this.constNode(this.rootValue(sym));
         // `ns.f` (a namespace import's member) is the variable itself, not a property.
@@ -333,7 +354,8 @@ export class Collector {
           return this.propNode(arg.text);
         }
         const kind = this.receiverKind(ea.expression);
-        return kind === 'elements' ? this.elem : kind === 'properties' ? this.anyProp : this.merge(this.elem, this.anyProp);
+        const read = () => this.elements.read(() => this.typing.typeAt(ea.expression));
+        return kind === 'elements' ? read() : kind === 'properties' ? this.anyProp : this.merge(read(), this.anyProp);
       }
       case ts.SyntaxKind.CallExpression:
         return this.callResult(e);
@@ -380,6 +402,14 @@ export class Collector {
    */
   paramPosition(expr: ts.Expression | undefined, c: Container): number | undefined {
     if (expr === undefined || c.kind === 'top' || c.value < 0) return undefined;
+    if (this.paramPositions.has(expr)) return this.paramPositions.get(expr);
+    const r = this.computeParamPosition(expr, c);
+    this.paramPositions.set(expr, r);
+    return r;
+  }
+  private paramPositions = new Map<ts.Expression, number | undefined>();
+
+  private computeParamPosition(expr: ts.Expression, c: Container): number | undefined {
     const e = skipOuter(expr);
     if (!ts.isIdentifier(e)) return undefined;
     const sym = this.checker.getSymbolAtLocation(e);
@@ -400,10 +430,14 @@ export class Collector {
   }
 
   private paramNode(p: ts.ParameterDeclaration): number {
-    if (!ts.isIdentifier(p.name)) return -1;
-    const sym = this.declSymbol(p);
-    return sym ? this.varNode(sym) : -1;
+    let n = this.paramNodes.get(p);
+    if (n === undefined) {
+      const sym = ts.isIdentifier(p.name) ? this.declSymbol(p) : undefined;
+      this.paramNodes.set(p, (n = sym ? this.varNode(sym) : -1));
+    }
+    return n;
   }
+  private paramNodes = new Map<ts.ParameterDeclaration, number>();
 
   /** `target = src` for an assignment target (identifier, property, element, destructuring). */
   private assignTo(target: ts.Expression, src: number): void {
@@ -424,7 +458,7 @@ export class Collector {
         this.flow.addEdge(src, this.propNode(a.text));
       } else if (src >= 0) {
         const kind = this.receiverKind(t.expression);
-        if (kind !== 'properties') this.flow.addEdge(src, this.elem);
+        if (kind !== 'properties') this.flow.addEdge(src, this.elements.write(() => this.typing.typeAt(t.expression)));
         if (kind !== 'elements') this.flow.addEdge(src, this.dynProp);
       }
     } else if (ts.isObjectLiteralExpression(t)) {
@@ -439,7 +473,7 @@ export class Collector {
     } else if (ts.isArrayLiteralExpression(t)) {
       for (const el of t.elements) {
         if (ts.isSpreadElement(el)) continue;
-        this.assignTo(ts.isBinaryExpression(el) && el.operatorToken.kind === ts.SyntaxKind.EqualsToken ? el.left : el, this.elem);
+        this.assignTo(ts.isBinaryExpression(el) && el.operatorToken.kind === ts.SyntaxKind.EqualsToken ? el.left : el, this.elements.all);
       }
     } else if (ts.isBinaryExpression(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       this.assignTo(t.left, src);
@@ -447,7 +481,7 @@ export class Collector {
   }
 
   /** A binding pattern receiving `src` (object patterns read fields by name: field-based). */
-  private bindName(name: ts.BindingName, src: number): void {
+  private bindName(name: ts.BindingName, src: number, elementsSrc?: number): void {
     if (ts.isIdentifier(name)) {
       if (src < 0) return;
       const sym = this.checker.getSymbolAtLocation(name);
@@ -463,9 +497,10 @@ export class Collector {
         if (n === undefined) continue;
         from = this.propNode(n);
       } else {
-        from = this.elem;
+        // Nested patterns (`[k, [a, b]]`) read the same elements: tuples are flattened into one field.
+        from = elementsSrc ?? this.elements.all;
       }
-      this.bindName(el.name, from);
+      this.bindName(el.name, from, ts.isArrayBindingPattern(name) ? elementsSrc : undefined);
       if (el.initializer) this.bindName(el.name, this.valueNode(el.initializer));
     }
   }
@@ -516,7 +551,8 @@ export class Collector {
       case ts.SyntaxKind.VariableDeclaration: {
         const d = node as ts.VariableDeclaration;
         if (d.initializer) {
-          this.bindName(d.name, this.valueNode(d.initializer));
+          const init = d.initializer;
+          this.bindName(d.name, this.valueNode(init), ts.isArrayBindingPattern(d.name) ? this.elements.read(() => this.typing.typeAt(init)) : undefined);
           if (ts.isArrayBindingPattern(d.name)) this.addIteration(d.name, d.initializer, c);
         }
         break;
@@ -524,9 +560,10 @@ export class Collector {
       case ts.SyntaxKind.ForOfStatement: {
         const f = node as ts.ForOfStatement;
         if (!f.awaitModifier) this.addIteration(f, f.expression, c);
+        const items = this.elements.read(() => this.typing.typeAt(f.expression));
         if (ts.isVariableDeclarationList(f.initializer)) {
           for (const d of f.initializer.declarations) {
-            this.bindName(d.name, this.elem);
+            this.bindName(d.name, items, items);
             if (ts.isArrayBindingPattern(d.name)) this.addIteration(d.name, undefined, c);
           }
           // The declarations have no initialiser: walk only what may run in them (default values).
@@ -535,7 +572,7 @@ export class Collector {
           this.visit(f.statement, c);
           return;
         }
-        this.assignTo(f.initializer, this.elem);
+        this.assignTo(f.initializer, items);
         break;
       }
       case ts.SyntaxKind.SpreadElement: {
@@ -545,7 +582,17 @@ export class Collector {
       }
       case ts.SyntaxKind.ArrayLiteralExpression: {
         const a = node as ts.ArrayLiteralExpression;
-        for (const el of a.elements) if (!ts.isSpreadElement(el)) this.flow.addEdge(this.valueNode(el), this.elem);
+        let w = -1;
+        const into = () => (w < 0 ? (w = this.elements.write(() => this.typing.typeAt(a))) : w);
+        for (const el of a.elements) {
+          if (ts.isSpreadElement(el)) {
+            const from = el.expression;
+            this.flow.addEdge(this.elements.read(() => this.typing.typeAt(from)), into());
+          } else {
+            const v = this.valueNode(el);
+            if (v >= 0) this.flow.addEdge(v, into());
+          }
+        }
         break;
       }
       case ts.SyntaxKind.ObjectLiteralExpression: {
@@ -721,7 +768,8 @@ export class Collector {
     args.forEach((a, i) => {
       if (ts.isSpreadElement(a)) {
         site.spreadFrom ??= i;
-        site.args.push(this.elem);
+        const spread = a.expression;
+        site.args.push(this.elements.read(() => this.typing.typeAt(spread)));
       } else site.args.push(this.valueNode(a));
     });
     if (node.kind !== ts.SyntaxKind.NewExpression) site.result = this.callResult(node);
@@ -753,8 +801,7 @@ export class Collector {
       const when = blockingPositions(this.checker, sym);
       site.root = { kind: this.rootCallKind(sym), symbol: sym, ...(when === 'always' ? {} : { when }) };
       // Roots are the runtime's primitives: queues and channels hand back what was put in.
-      for (const a of site.args) this.flow.addEdge(a, this.elem);
-      this.flow.addEdge(this.elem, site.result);
+      this.containerCall(site, expr, sym.declarations?.[0]);
       this.pushSite(site);
       return;
     }
@@ -785,6 +832,20 @@ export class Collector {
     this.pushSite(site);
   }
 
+  /**
+   * A method of a runtime container (`q.put(x)`, `q.get()`, `result.set(v)`): its arguments are stored under
+   * the receiver's element type and its result is read from there. Free functions (`spawn(fn)`) keep what
+   * they are given only to call it.
+   */
+  private containerCall(site: Site, expr: ts.Expression, decl: ts.Declaration | undefined): void {
+    const receiver = ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr) ? expr.expression : undefined;
+    if (receiver === undefined) return;
+    const into = this.elements.write(() => this.typing.typeAt(receiver));
+    for (const a of site.args) this.flow.addEdge(a, into);
+    const out = this.declaredResult(decl, site.result);
+    if (out >= 0) this.flow.addEdge(this.elements.read(() => this.typing.typeAt(receiver)), out);
+  }
+
   /** `ns.f` where `ns` is a namespace import: `f` itself. */
   private isNamespaceMember(expr: ts.Expression): boolean {
     if (!ts.isPropertyAccessExpression(expr) || !ts.isIdentifier(expr.expression)) return false;
@@ -809,9 +870,8 @@ export class Collector {
     const name = sym.name;
     const receiver = ts.isPropertyAccessExpression(expr) ? expr.expression : undefined;
     if (this.options.acceptsGreen?.(decl)) {
-      // The runtime (spawn, Greenlet, AsyncResult.set …) keeps what it is given and may hand it back.
-      for (const a of site.args) this.flow.addEdge(a, this.elem);
-      this.flow.addEdge(this.elem, site.result);
+      // The runtime (Queue.putNowait, AsyncResult.set …) keeps what it is given and may hand it back.
+      this.containerCall(site, expr, decl);
     }
     if (iface !== undefined) {
       const hof = higherOrderBuiltin(iface, name);
@@ -821,7 +881,7 @@ export class Collector {
         const cb = site.args[hof.callback] ?? -1;
         const inner: Site = { node: site.node, container: site.container, callee: cb, args: [], result: this.flow.newNode(), static: false, hot: false };
         for (let i = 0; i < hof.elementParam; i++) inner.args.push(-1);
-        inner.args.push(this.elem);
+        inner.args.push(this.receiverElements(hof.name.endsWith('.from') ? args[0] : receiver));
         this.flow.addEdge(inner.result, this.elem);
         this.flow.onValue(cb, (t) => this.bindTarget(inner, t));
       }
@@ -854,9 +914,13 @@ export class Collector {
       const from = elementArgsFrom(iface, name);
       if (from >= 0) {
         site.storesFrom = from;
-        for (let i = from; i < site.args.length; i++) this.flow.addEdge(site.args[i]!, this.elem);
+        const into = receiver ? this.elements.write(() => this.typing.typeAt(receiver)) : this.elem;
+        for (let i = from; i < site.args.length; i++) this.flow.addEdge(site.args[i]!, into);
       }
-      if (isContainerInterface(iface)) this.flow.addEdge(this.elem, site.result);
+      if (isContainerInterface(iface)) {
+        const out = this.declaredResult(decl, site.result);
+        if (out >= 0) this.flow.addEdge(receiver ? this.elements.read(() => this.typing.typeAt(receiver)) : this.elements.all, out);
+      }
       if (iface === 'ArrayConstructor' && name === 'from' && args[0]) site.collectsBlocking = true;
       if (objectValuesMethod(iface, name) && args[0]) {
         // Object.values(o) / Object.entries(o): the elements are o's properties.
@@ -868,6 +932,36 @@ export class Collector {
     }
     if (threadBlocker(decl, name, this.options.patch)) site.threadBlocker = { decl, name };
   }
+
+  /**
+   * The elements a built-in hands its callback (`xs.map(cb)`: xs's elements; `Array.from(src, cb)`: src's),
+   * filtered by the receiver's element type — asked of the receiver's declared type, which is cheap, before
+   * the callback's own unannotated parameter, whose type would mean resolving the whole generic call.
+   */
+  private receiverElements(holder: ts.Expression | undefined): number {
+    if (holder === undefined) return this.elements.all;
+    return this.elements.read(() => this.typing.typeAt(holder));
+  }
+
+  /**
+   * A node in front of `result` that lets through what the declaration's own return type can hold: `join()`
+   * returns a string, `map()` an array (whatever its U), `get()` a T (maybe a function). The declared type is
+   * read from the declaration, so the call itself is never resolved.
+   */
+  private declaredResult(decl: ts.Declaration | undefined, result: number): number {
+    let cached = this.declaredResults.get(decl ?? this.declaredResults);
+    if (cached === undefined) {
+      let type: ts.Type | undefined;
+      const typeNode = decl && (ts.isFunctionLike(decl) ? decl.type : ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl) || ts.isVariableDeclaration(decl) ? decl.type : undefined);
+      if (typeNode && ts.isFunctionLike(decl!)) type = this.checker.getTypeFromTypeNode(typeNode);
+      else if (typeNode) type = this.checker.getTypeFromTypeNode(typeNode).getCallSignatures()[0]?.getReturnType();
+      cached = type === undefined || this.typing.canHoldFunction(type);
+      this.declaredResults.set(decl ?? this.declaredResults, cached);
+    }
+    if (!cached) return -1;
+    return result;
+  }
+  private declaredResults = new Map<object, boolean>();
 
   private visitNew(node: ts.NewExpression, c: Container): void {
     this.bindConstructor(node, node.arguments ?? [], c, true);
@@ -937,11 +1031,13 @@ export class Collector {
       }
       const ai = i - offset;
       if (p.dotDotDotToken) {
-        for (let j = ai; j < args.length; j++) this.flow.addEdge(args[j]!, this.elem);
+        const restSym = ts.isIdentifier(p.name) ? this.declSymbol(p) : undefined;
+        const into = restSym ? this.elements.write(() => this.checker.getTypeOfSymbol(restSym)) : this.elem;
+        for (let j = ai; j < args.length; j++) this.flow.addEdge(args[j]!, into);
         break;
       }
       const pn = ts.isIdentifier(p.name) ? this.paramNode(p) : -1;
-      const src = spreadFrom >= 0 && ai >= spreadFrom ? this.elem : ai < args.length ? args[ai]! : -1;
+      const src = spreadFrom >= 0 && ai >= spreadFrom ? (args[spreadFrom] ?? this.elements.all) : ai < args.length ? args[ai]! : -1;
       if (pn >= 0) this.flow.addEdge(src, pn);
       else if (src >= 0) this.bindName(p.name, src);
     }

@@ -249,7 +249,7 @@ export class Solver {
 
   /** The argument a call passes at position q: its flow node and expression (a spread gives elements). */
   private argAt(site: Site, q: number): { node: number; expr?: ts.Expression } {
-    if (site.spreadFrom !== undefined && q >= site.spreadFrom) return { node: this.col.elem };
+    if (site.spreadFrom !== undefined && q >= site.spreadFrom) return { node: site.args[site.spreadFrom] ?? this.col.elements.all };
     const args = ts.isCallExpression(site.node) || ts.isNewExpression(site.node) ? (site.node.arguments ?? []) : [];
     const shift = site.functionMethod === 'call' ? 1 : 0;
     return { node: site.args[q] ?? -1, expr: args[q + shift] };

@@ -116,9 +116,54 @@ export class Typing {
     const target = this.checker.getNonNullableType(place);
     if (target.getCallSignatures().length === 0) return true;
     if (this.placeIsGeneric(target) || this.isGenericValue(v)) return true;
+    // Arity first, from the syntax: a function needing more arguments than the place ever passes cannot be
+    // there (checked before the far costlier assignability).
+    const need = this.requiredArguments(v);
+    if (need > 0 && need > this.maxArguments(target)) return false;
     const vt = this.valueType(v);
     if (vt === undefined || vt.getCallSignatures().length === 0) return true;
     return this.checker.isTypeAssignableTo(vt, target);
+  }
+
+  private required = new Map<number, number>();
+  /** Arguments a function value needs (parameters without `?`, default or `...`); 0 when unknown. */
+  private requiredArguments(v: number): number {
+    let n = this.required.get(v);
+    if (n === undefined) {
+      n = 0;
+      const val = this.values[v]!;
+      if (val.kind === 'fn') {
+        for (const p of val.node.parameters) {
+          if (p.questionToken || p.initializer || p.dotDotDotToken) break;
+          if (ts.isIdentifier(p.name) && p.name.text === 'this') continue;
+          n++;
+        }
+      }
+      this.required.set(v, n);
+    }
+    return n;
+  }
+
+  private maxArgs = new Map<ts.Type, number>();
+  /** The most arguments a caller of a place of this type passes (Infinity with a rest parameter). */
+  private maxArguments(t: ts.Type): number {
+    let n = this.maxArgs.get(t);
+    if (n === undefined) {
+      n = 0;
+      for (const sig of t.getCallSignatures()) {
+        const decl = sig.getDeclaration() as ts.SignatureDeclaration | undefined;
+        const params = sig.getParameters();
+        const last = params[params.length - 1]?.valueDeclaration;
+        if (!decl || (last && ts.isParameter(last) && last.dotDotDotToken)) {
+          n = Infinity;
+          break;
+        }
+        n = Math.max(n, params.length);
+      }
+      if (t.getCallSignatures().length === 0) n = Infinity;
+      this.maxArgs.set(t, n);
+    }
+    return n;
   }
 
   /**

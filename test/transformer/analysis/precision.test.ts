@@ -55,6 +55,33 @@ export const people: Person[] = [{ name: 'ann', greet: (w) => 'hi ' + w }];
     expect(a.diagnostics()).toEqual([]);
   });
 
+  it('elements are split by the container element type: a green route handler does not reach a listener loop', () => {
+    const a = analyze({
+      'main.ts': `
+import { sleep, spawn } from 'greenlets';
+type Route = (req: string) => string;
+const routes = new Map<string, Route>();
+routes.set('/flush', () => { sleep(0); return 'flushed'; });
+export class Store {
+  private listeners: Array<(r: number) => void> = [];
+  onPut(l: (r: number) => void) { this.listeners.push(l); }
+  put(r: number) { for (const l of this.listeners) l(r); }
+}
+export function serve(path: string) { return routes.get(path)?.(path) ?? '404'; }
+export function background() { return spawn(() => sleep(1)); }
+const all: Array<(req: string) => unknown> = [...routes.values()];
+export function runAll() { for (const f of all) f('x'); }
+`,
+    });
+    // `() => string` is a valid (r: number) => void, but it was stored as a Route, whose field cannot alias the
+    // listeners' (r: number) => void
+    expect(a.green('main.ts')).not.toContain('Store.put');
+    expect(a.call('main.ts', 'l(r)')).toBe('plain');
+    expect(a.green('main.ts')).toEqual(expect.arrayContaining(['serve', 'runAll']));
+    // spawn keeps its function only to call it: nothing of it reaches the containers
+    expect(a.call('main.ts', "f('x')")).toEqual({ kind: 'dynamic' });
+  });
+
   it('function types: thunks of one type do not reach callers of another type', () => {
     const a = analyze({
       'main.ts': `

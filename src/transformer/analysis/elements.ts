@@ -1,0 +1,128 @@
+/**
+ * Elements of arrays, Maps, Sets and other containers, split by the container's declared element type.
+ *
+ * One shared element field (the classic field-based answer) lets every function ever stored in any array reach
+ * every `for (const l of this.listeners) l(r)`: a zero-argument route handler `() => ok(flush())` is a valid
+ * `(r: Rec) => void`, so every store's listener loop became green. Here a write goes to the field of the
+ * element type of the container it is written into (`Map<string, Handler>` → Handler; `Array<(r: Rec) =>
+ * void>` → that function type), and a read takes the fields whose element type is compatible with the type of
+ * the container it reads (assignable one way or the other: array covariance and casts may alias them).
+ * Containers whose element type is unknown or generic (`any[]`, `T[]`, a Queue<T>) use the untyped field,
+ * which every read takes, and reads of unknown type take every field — so nothing is lost, only split.
+ * Types are asked lazily: a write's when a function value first arrives at it, reads' when the first typed
+ * field appears.
+ */
+import ts from 'typescript';
+import type { FlowGraph } from './flow.js';
+import { mentionsTypeParameter, type Typing } from './typing.js';
+
+interface Read {
+  node: number;
+  typeOf: () => ts.Type | undefined;
+  /** Element type once computed; null: unknown (reads every field). */
+  type?: ts.Type | null;
+}
+
+export class ElementFields {
+  /** Writes into containers of unknown element type; every read takes it. */
+  readonly untyped: number;
+  /** Every field: what a read of unknown type takes. */
+  readonly all: number;
+  private keys = new Map<ts.Type, number>();
+  private reads: Read[] = [];
+
+  constructor(
+    private flow: FlowGraph,
+    private checker: ts.TypeChecker,
+    private typing: Typing,
+  ) {
+    this.untyped = flow.newNode();
+    this.all = flow.newNode();
+    flow.addEdge(this.untyped, this.all);
+  }
+
+  /** The element type of an array, tuple, Set, Map (its values), queue or iterator; undefined: unknown. */
+  elementType(t: ts.Type | undefined): ts.Type | undefined {
+    if (t === undefined) return undefined;
+    const nn = this.checker.getNonNullableType(t);
+    if (nn.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+    const idx = this.checker.getIndexTypeOfType(nn, ts.IndexKind.Number);
+    if (idx !== undefined) return idx;
+    // Map<K, V>, Set<T>, Queue<T>, Channel<T>, MapIterator<T>, …: the last type argument is what comes out.
+    if ((nn as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) {
+      const args = this.checker.getTypeArguments(nn as ts.TypeReference);
+      return args[args.length - 1];
+    }
+    return undefined;
+  }
+
+  /** A usable key: a concrete element type (not any, not generic). */
+  private keyType(elem: ts.Type | undefined): ts.Type | undefined {
+    if (elem === undefined || elem.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+    if (mentionsTypeParameter(this.checker, elem)) return undefined;
+    return elem;
+  }
+
+  /** A node for what is written into a container of type `containerType()`. */
+  write(containerType: () => ts.Type | undefined): number {
+    const w = this.flow.newNode();
+    let connected = false;
+    this.flow.onValue(w, () => {
+      if (connected) return;
+      connected = true;
+      const k = this.keyType(this.elementType(containerType()));
+      if (k === undefined) this.flow.addEdge(w, this.untyped);
+      else if (this.typing.canHoldFunction(k)) this.flow.addEdge(w, this.field(k));
+    });
+    return w;
+  }
+
+  /** A node for what is read out of a container of type `containerType()`. */
+  read(containerType: () => ts.Type | undefined): number {
+    let elem: ts.Type | undefined | null = null;
+    const elemType = () => (elem === null ? (elem = this.elementType(containerType())) : elem);
+    // Typed by the element type too: what the untyped field holds is filtered here, before it reaches a
+    // callback's unannotated parameter (whose own type would mean resolving the whole call).
+    const r = this.flow.newNode(this.typing.placeFilter(elemType));
+    this.flow.addEdge(this.untyped, r);
+    const read: Read = { node: r, typeOf: () => this.keyType(elemType()) };
+    this.reads.push(read);
+    for (const [t, k] of this.keys) this.connect(read, t, k);
+    return r;
+  }
+
+  private field(t: ts.Type): number {
+    let k = this.keys.get(t);
+    if (k === undefined) {
+      k = this.flow.newNode();
+      this.keys.set(t, k);
+      this.flow.addEdge(k, this.all);
+      for (const read of this.reads) this.connect(read, t, k);
+    }
+    return k;
+  }
+
+  private connect(read: Read, t: ts.Type, k: number): void {
+    if (read.type === undefined) {
+      read.type = read.typeOf() ?? null;
+      if (read.type === null) this.flow.addEdge(this.all, read.node);
+    }
+    if (read.type === null) return;
+    if (this.compatible(read.type, t)) this.flow.addEdge(k, read.node);
+  }
+
+  private compat = new Map<ts.Type, Map<ts.Type, boolean>>();
+  private compatible(readType: ts.Type, keyType: ts.Type): boolean {
+    let m = this.compat.get(readType);
+    if (m === undefined) this.compat.set(readType, (m = new Map()));
+    let r = m.get(keyType);
+    if (r === undefined) {
+      r =
+        readType === keyType ||
+        (this.typing.canHoldFunction(readType) &&
+          (this.checker.isTypeAssignableTo(keyType, readType) || this.checker.isTypeAssignableTo(readType, keyType)));
+      m.set(keyType, r);
+    }
+    return r;
+  }
+}
