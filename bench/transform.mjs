@@ -126,6 +126,18 @@ async function childMain(name, dir) {
       });
       return { cpu: cpuMs() - c0, wall: performance.now() - w0, diags };
     };
+    if (variant === 'transpile') {
+      // The floor of the per-file path: TypeScript's own ts.transpileModule, which transform() prints with.
+      const ts = (await import(pathToFileURL(path.join(ROOT, 'node_modules/typescript/lib/typescript.js')).href)).default;
+      const once = () => {
+        const c0 = cpuMs();
+        const w0 = performance.now();
+        files.forEach((f, i) => ts.transpileModule(texts[i], { fileName: f, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: true, inlineSources: true } }));
+        return { cpu: cpuMs() - c0, wall: performance.now() - w0 };
+      };
+      once();
+      return { ...once(), lines, files: files.length, unit: 'ms' };
+    }
     if (variant === 'force') {
       pass({ forceGreen: true }); // warm the emitter
       const t = pass({ forceGreen: true });
@@ -252,7 +264,7 @@ async function main() {
   const cases = [];
   if (ONLY.includes('call')) cases.push(['call:green', work], ['call:dynamic', work], ['call:raw', work], ['call:plain', work], ['call:async', work]);
   if (ONLY.includes('cpu')) for (const p of ['fib', 'json', 'interpreter']) cases.push([`cpu:${p}.plain`, work], [`cpu:${p}.green`, work]);
-  if (ONLY.includes('throughput')) cases.push(['throughput:project', pdir], ['throughput:force', pdir]);
+  if (ONLY.includes('throughput')) cases.push(['throughput:project', pdir], ['throughput:force', pdir], ['throughput:transpile', pdir]);
   if (ONLY.includes('analysis')) cases.push(['analysis:greenlets', pdir], ['analysis:tsc', pdir], ['analysis:after-check', pdir]);
   const res = {};
   for (let k = 0; k < ROUNDS; k++) {
@@ -316,6 +328,8 @@ async function main() {
     ]);
     rows.push(['  (same, analysis cached: emission only)', `${Math.round(lines / (emit / 1000)).toLocaleString('en-US')} lines/s (${fms(emit)})`, '', '', '', '']);
     rows.push(['  (same, forceGreen: no checker, everything rewritten)', `${Math.round(lines / (force / 1000)).toLocaleString('en-US')} lines/s (${fms(force)})`, '', '', '', '']);
+    const tp = med('throughput:transpile');
+    rows.push(['  (the floor: ts.transpileModule alone on the same files, what transform() prints with)', `${Math.round(lines / (tp / 1000)).toLocaleString('en-US')} lines/s (${fms(tp)})`, '', '', `emission only ${ratio(emit, tp)} of it`, '']);
   }
   if (res['analysis:greenlets']) {
     const g = res['analysis:greenlets'][0];
@@ -364,7 +378,7 @@ ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
 - each case in its own process, ${ROUNDS} interleaved rounds, median; timing cases: 2 warm-up runs then the median of ${RUNS}; took ${Math.round((Date.now() - started) / 1000)} s
 - the green call: \`loop(5e6)\` runs \`s = inc(s)\` 5M times, emitted as \`s = (yield* inc$green.call(void 0, s))\` inside loop's generator (loop overhead included, as in the baselines: the same loop compiled plainly, and \`s = await inc(s)\` with \`async function inc\`)
 - CPU-bound: each program wrapped in one exported function and compiled (a) by ts.transpileModule, (b) by transform(…, { forceGreen: true }) — every function a generator, every call dynamic; console.log silenced while timing. Without forceGreen the analysis leaves these programs plain: byte-identical output, 1.00x.
-- throughput: the generated project (\`node bench/support/gen-project.mjs DIR --lines ${LINES}\`), each file through transform(code, file) as a loader or bundler calls it (source maps on); the first pass builds the project's whole-program analysis once (transform() shares it across files)
+- throughput: the generated project (\`node bench/support/gen-project.mjs DIR --lines ${LINES}\`), each file through transform(code, file) as a loader or bundler calls it (source maps on); the first pass builds the project's whole-program analysis once (transform() shares it across files) and type-checks each file for its GL9002 diagnostics
 - analysis vs tsc: fresh processes; both include createProgram (parsing, binding); the ratio is greenlets / tsc within a round, median over rounds
 
 ### Raw runs

@@ -11,6 +11,7 @@ import type { Container, ContainerKind, Iteration, Site, Value } from './model.j
 import { FlowGraph } from './flow.js';
 import { BlockingIterables } from './iterables.js';
 import { Hierarchy } from './hierarchy.js';
+import { MemberNames } from './member-names.js';
 import { Typing } from './typing.js';
 import { ElementFields } from './elements.js';
 import { blockingPositions, hasJSDocTag, isAbstractDeclaration, resolveAlias, symbolHasTag } from './tags.js';
@@ -121,6 +122,7 @@ export class Collector {
   private rootCache = new Map<ts.Symbol, boolean>();
   private classes: ts.ClassLikeDeclaration[] = [];
   private hierarchy: Hierarchy;
+  private memberNames: MemberNames;
   /** Property names assigned somewhere (`this.m = …`): a class-hierarchy call of `m` may find another value. */
   private assignedProps = new Set<string>();
   /** Variables and parameters assigned after their declaration. */
@@ -137,6 +139,7 @@ export class Collector {
     this.iterables = new BlockingIterables(checker);
     this.typing = new Typing(checker, this.values);
     this.hierarchy = new Hierarchy(checker);
+    this.memberNames = new MemberNames(program, ownFiles);
     this.elements = new ElementFields(this.flow, checker, this.typing);
     this.anyProp = this.flow.newNode();
     this.dynProp = this.flow.newNode();
@@ -795,8 +798,14 @@ export class Collector {
       : ts.isPropertyAccessExpression(expr) ? expr.name
       : ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression) ? expr.argumentExpression
       : undefined;
-    const sym = nameNode ? this.symbolAt(nameNode) : undefined;
     site.calleeExpr = expr;
+    if (nameNode !== undefined && nameNode !== expr && !this.memberNames.mustResolve(nameNode.text)) {
+      // `console.log(x)`, `s.trim()`, `em.on('x', h)`: untransformed code; resolved later if it is given a green function.
+      site.opaque = true;
+      this.pushSite(site);
+      return;
+    }
+    const sym = nameNode ? this.symbolAt(nameNode) : undefined;
     if (sym && this.isRoot(sym)) {
       const when = blockingPositions(this.checker, sym);
       site.root = { kind: this.rootCallKind(sym), symbol: sym, ...(when === 'always' ? {} : { when }) };
@@ -844,6 +853,16 @@ export class Collector {
     for (const a of site.args) this.flow.addEdge(a, into);
     const out = this.declaredResult(decl, site.result);
     if (out >= 0) this.flow.addEdge(this.elements.read(() => this.typing.typeAt(receiver)), out);
+  }
+
+  /** Resolve an opaque site (a green function reaches one of its arguments): the declaration it calls. */
+  resolveOpaque(site: Site): void {
+    if (!site.opaque) return;
+    site.opaque = false;
+    const expr = site.calleeExpr!;
+    const nameNode = ts.isPropertyAccessExpression(expr) ? expr.name : ts.isElementAccessExpression(expr) ? expr.argumentExpression : expr;
+    const decls = this.symbolAt(nameNode)?.declarations ?? [];
+    if (decls.length > 0 && decls.every((d) => !this.isOwn(d))) site.external = decls[0];
   }
 
   /** `ns.f` where `ns` is a namespace import: `f` itself. */

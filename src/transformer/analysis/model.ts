@@ -91,6 +91,9 @@ export interface Site {
   storesFrom?: number;
   /** Spread argument: arguments from this index on are unknown elements. */
   spreadFrom?: number;
+  /** A method call of untransformed code not resolved yet (member-names.ts): resolved only if a green
+   * function is passed to it. */
+  opaque?: boolean;
   /** Set by the solver: a green target (or green callback) was found. */
   hot: boolean;
   hotTarget?: number;

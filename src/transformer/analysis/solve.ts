@@ -379,6 +379,7 @@ export class Solver {
   private checkCallbacks(): void {
     const { typing } = this.col;
     for (const site of this.col.sites) {
+      if (site.opaque && this.passesGreen(site)) this.col.resolveOpaque(site);
       if (!site.external || this.col.options.acceptsGreen?.(site.external)) continue;
       const args = ts.isTaggedTemplateExpression(site.node) ? [] : (site.node.arguments ?? []);
       const reported = new Set<AnalysisCode>();
@@ -413,6 +414,17 @@ export class Solver {
 
   /** The callee as a diagnostic names it: its text when short and simple (`em.on`, `fs.readFile`), else the
    * declaring type and the member (`Promise.catch` for `p.then(...).catch`). */
+  /** Does any argument of the site hold a green function its type accepts? */
+  private passesGreen(site: Site): boolean {
+    const args = ts.isTaggedTemplateExpression(site.node) ? [] : (site.node.arguments ?? []);
+    for (let i = 0; i < args.length && i < site.args.length; i++) {
+      const arg = args[i]!;
+      if (ts.isSpreadElement(arg)) continue;
+      if (this.firstGreen(this.col.flow.values(site.args[i]!), (v) => this.col.typing.accepts(this.col.typing.typeAt(arg), v)) !== undefined) return true;
+    }
+    return false;
+  }
+
   private calleeText(site: Site): string {
     const e = ts.isCallExpression(site.node) ? site.node.expression : ts.isNewExpression(site.node) ? site.node.expression : site.node.tag;
     let text = e.getText(site.container.sourceFile).replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ');

@@ -220,3 +220,27 @@ describe('fraction of functions made green on realistic programs', () => {
     expect(a.analysis.greenFraction()).toBeCloseTo(11 / 39, 5);
   });
 });
+
+describe('calls the analysis resolves lazily (member-names.ts)', () => {
+  it('methods of untransformed code are resolved when a green function is passed to them, renamed roots always', () => {
+    const a = analyze({
+      'lib.ts': `export { sleep as nap } from 'greenlets';`,
+      'main.ts': `
+import { EventEmitter } from 'node:events';
+import * as lib from './lib.js';
+import { sleep } from 'greenlets';
+export function go(em: EventEmitter, s: string) {
+  lib.nap(0);
+  em.once('x', () => sleep(0));
+  console.log(s.toUpperCase());
+  return s.padEnd(3);
+}
+`,
+    });
+    expect(a.green('main.ts')).toContain('go');
+    expect(a.call('main.ts', 'lib.nap(0)')).toMatchObject({ kind: 'green' });
+    expect(a.call('main.ts', 's.padEnd(3)')).toBe('plain');
+    expect(a.codes('main.ts')).toEqual(['GL1002 7:16']);
+    expect([...a.file('main.ts').spawnAdapted].map((e) => e.getText())).toEqual(['() => sleep(0)']);
+  });
+});
