@@ -37,15 +37,25 @@ export class MemberNames {
     }
   }
 
+  /** An own member is named by an expression whose value the syntax does not show (`[KEY]() {}`): every call
+   * must then be resolved. */
+  private unknownNames = false;
+
   /** Must `recv.name(...)` be resolved with the checker? */
   mustResolve(name: string): boolean {
-    return this.names.has(name) || name.endsWith('Sync');
+    return this.unknownNames || this.names.has(name) || name.endsWith('Sync');
   }
 
   private add(name: ts.Node | undefined): void {
-    if (name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name))) {
-      this.names.add(name.text);
+    if (!name) return;
+    if (ts.isComputedPropertyName(name)) {
+      const e = name.expression;
+      if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e)) this.names.add(e.text);
+      // `[Symbol.iterator]`, `[GREEN]`-like symbol keys cannot be called as `.name`; anything else might be a string.
+      else if (!(ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Symbol')) this.unknownNames = true;
+      return;
     }
+    if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) this.names.add(name.text);
   }
 
   /** Every member name an own file declares (classes, interfaces, object literals, destructuring) or assigns. */

@@ -243,4 +243,20 @@ export function go(em: EventEmitter, s: string) {
     expect(a.codes('main.ts')).toEqual(['GL1002 7:16']);
     expect([...a.file('main.ts').spawnAdapted].map((e) => e.getText())).toEqual(['() => sleep(0)']);
   });
+
+  it('members named by computed keys: literal names count, unknown ones make every call resolved', () => {
+    const a = analyze({
+      'main.ts': `
+import { sleep } from 'greenlets';
+const KEY = 'later';
+export class C {
+  ['report']() { sleep(0); return 1; }
+  [KEY]() { sleep(0); return 2; }
+}
+export function go(c: C) { return c.report() + c.later(); }
+`,
+    });
+    expect(a.call('main.ts', 'c.report()')).toEqual({ kind: 'green' });
+    expect(a.call('main.ts', 'c.later()')).toEqual({ kind: 'green' });
+  });
 });
