@@ -17,14 +17,8 @@ export interface Runnable {
   _switchIn(hub: Hub): void;
 }
 
-/** How a greenlet waiting in the ready queue will be resumed. */
-export const RESUME_NONE = 0;
-export const RESUME_NEXT = 1;
-export const RESUME_THROW = 2;
-/** A dead greenlet queued to notify its links. */
-export const RESUME_LINKS = 3;
-/** A dead greenlet: nothing can be queued for it any more. */
-export const RESUME_DEAD = 4;
+import { RESUME_DEAD, RESUME_LINKS, RESUME_NEXT, RESUME_NONE, RESUME_THROW } from './resume.js';
+export { RESUME_DEAD, RESUME_LINKS, RESUME_NEXT, RESUME_NONE, RESUME_THROW };
 
 class Callback implements Runnable {
   constructor(
