@@ -1,9 +1,22 @@
 /** How greenlets and errors are written in reports (hub errors, formatRunInfo, the monitor). */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Greenlet } from './greenlet.js';
 
-// Frames of the runtime itself, of Node, and the generator-resume frames V8 shows between green callers.
-const RUNTIME_FRAME =
-  /[\\/]src[\\/]runtime[\\/]|[\\/]dist[\\/]runtime[\\/]|\(node:|at node:|\.(next|throw|return) \(<anonymous>\)/;
+// Frames of the runtime itself, of Node, and the generator-resume frames V8 shows between green callers. The
+// runtime is recognised by this package's own folder (src/runtime through source maps, or dist/runtime), so a
+// user's project that has a src/runtime folder of its own keeps its frames.
+const RUNTIME_FRAME = runtimeFramePattern();
+
+function runtimeFramePattern(): RegExp {
+  const own = /^file:/.test(import.meta.url) ? fileURLToPath(import.meta.url) : '';
+  const root = own ? dirname(dirname(dirname(own))) : '';
+  const escaped = root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const dirs = root
+    ? `${escaped}[\\\\/](?:src|dist)[\\\\/]runtime[\\\\/]`
+    : '[\\\\/](?:src|dist)[\\\\/]runtime[\\\\/]';
+  return new RegExp(`${dirs}|\\(node:|at node:|\\.(next|throw|return) \\(<anonymous>\\)`);
+}
 // The hub's frames that call into a greenlet's own function: the frame above the first of them is its entry.
 const ENTRY_CALLER = /\bGreenlet\._(?:startGenerator|switchIn)\b/;
 const FRAME = /^\s+at (?:(.+?) \()?((?:file:\/\/)?[^()\s]+:\d+):\d+\)?\s*$/;
@@ -80,9 +93,36 @@ function kindName(g: Greenlet<any>): string {
   return !name || name === 'MainGreenlet' ? 'Greenlet' : name;
 }
 
+/**
+ * A stack as the user's code would show it without greenlets: V8's generator-resume frames and the runtime's
+ * and Node's own frames between and below the user's frames are dropped (GREENLETS_RAW_STACKS=1 keeps them).
+ * A stack with no user frame at all is kept whole, since then the runtime frames are all there is to go on.
+ */
+export function userStack(stack: string): string {
+  if (process.env.GREENLETS_RAW_STACKS === '1') return stack;
+  const lines = stack.split('\n');
+  const kept = lines.filter((l) => !/^\s+at /.test(l) || !RUNTIME_FRAME.test(l));
+  return kept.some((l) => /^\s+at /.test(l)) ? kept.join('\n') : stack;
+}
+
+/** Replace an error's stack by its userStack, for errors that leave the runtime towards Node's own report. */
+export function cleanStack(error: unknown): void {
+  if (!(error instanceof Error)) return;
+  const stack = error.stack;
+  if (typeof stack !== 'string') return;
+  const clean = userStack(stack);
+  if (clean !== stack) {
+    try {
+      error.stack = clean;
+    } catch {
+      // a frozen error keeps its stack
+    }
+  }
+}
+
 export function formatError(error: unknown): string {
   if (error instanceof Error) {
-    const stack = error.stack;
+    const stack = error.stack === undefined ? undefined : userStack(error.stack);
     // A stack without frames (Timeout skips the capture) is just its first line; say what it is.
     return stack && stack.includes('\n') ? stack : `${error.name}: ${error.message}`;
   }
