@@ -1,4 +1,5 @@
 /** `greenlets run FILE [args]`: install the loader in this process, check the program, then import it as node would. */
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -63,5 +64,8 @@ export async function runCommand(argv: string[]): Promise<number | undefined> {
   // The program sees what `node FILE args` would show it.
   process.argv = [process.argv[0]!, entry, ...args.rest];
   await import(pathToFileURL(entry).href);
+  // As in gevent, greenlets still sleeping when the main module ends do not keep the program alive
+  // (MAIN_MODULE_ENDED in src/runtime/hub.ts; an event, so it reaches the runtime copy the program loaded).
+  EventEmitter.prototype.emit.call(process, 'greenlets:main-module-ended');
   return undefined;
 }

@@ -87,6 +87,7 @@ export class Hub {
       this.monitoring = monitorEnabled();
     });
     process.on('beforeExit', this.onBeforeExit);
+    if (mainModuleEnded) this.timers.releaseProcess();
   }
 
   get pendingCount(): number {
@@ -309,6 +310,17 @@ export class Hub {
 }
 
 keepShape(new Callback(() => undefined, undefined)); // shapes.ts
+
+/**
+ * The process event `greenlets run` emits when the program's main module has finished (where gevent's interpreter
+ * exits): an event on `process` reaches whichever copy of the runtime the program loaded.
+ */
+export const MAIN_MODULE_ENDED = 'greenlets:main-module-ended';
+let mainModuleEnded = false;
+process.once(MAIN_MODULE_ENDED, () => {
+  mainModuleEnded = true;
+  theHub?.timers.releaseProcess();
+});
 
 let theHub: Hub | null = null;
 

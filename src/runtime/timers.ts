@@ -25,6 +25,7 @@ export class TimerHeap {
   private seq = 0;
   private nodeTimer: NodeJS.Timeout | null = null;
   private armedFor = Infinity;
+  private holdsProcess = true;
 
   get size(): number {
     return this.heap.length;
@@ -80,6 +81,16 @@ export class TimerHeap {
     // Node turns a delay above 2^31-1 ms (~24.8 days, or Infinity) into 1 ms with a warning: cap it, and the
     // heap re-arms when that much time has passed.
     this.nodeTimer = setTimeout(this.fire, Math.min(MAX_DELAY_MS, Math.max(0, first.deadline - performance.now())));
+    if (!this.holdsProcess) this.nodeTimer.unref();
+  }
+
+  /**
+   * From now on sleeping greenlets and pending timeouts do not keep the process alive (the main module has ended:
+   * gevent exits then); they still fire while something else (a server, a plain timer) keeps Node running.
+   */
+  releaseProcess(): void {
+    this.holdsProcess = false;
+    this.nodeTimer?.unref();
   }
 
   private disarm(): void {
