@@ -69,6 +69,15 @@ export function rootGenerator<T>(it: Green<T>): Green<T> {
   return GeneratorPrototype.isPrototypeOf(it) ? it : asGenerator(it);
 }
 
+/** `new cls(...args)` for Greenlet.spawn called on `cls`; a detached call (`const sp = Greenlet.spawn`) has no
+ * class, and builds a plain Greenlet. */
+function constructGreenlet(cls: unknown, args: unknown[]): Greenlet<any> {
+  if (typeof cls === 'function' && (cls === Greenlet || cls.prototype instanceof Greenlet)) {
+    return new (cls as new (...a: unknown[]) => Greenlet<any>)(...args);
+  }
+  return new Greenlet(...(args as [any]));
+}
+
 let nextIdent = 0;
 const EMPTY: unknown[] = [];
 
@@ -105,15 +114,28 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     if (config.trackSpawnSites) this._extra().spawnSite = new Error('spawned here').stack;
   }
 
-  /** Create and start a greenlet (gevent's Greenlet.spawn). */
-  static spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Greenlet<R> {
-    const g = new Greenlet<R>(fn as never, ...args);
+  /**
+   * Create and start a greenlet (gevent's classmethod Greenlet.spawn). Called on a subclass it builds that
+   * subclass from the arguments, as gevent's `cls(*args)`: `Worker.spawn(label, delay)` starts
+   * `new Worker(label, delay)`.
+   */
+  static spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Greenlet<R>;
+  static spawn<C extends abstract new (...args: any) => Greenlet<any>>(this: C, ...args: ConstructorParameters<C>): InstanceType<C>;
+  static spawn(this: unknown, ...args: unknown[]): Greenlet<any> {
+    const g = constructGreenlet(this, args);
     g.start();
     return g;
   }
 
-  static spawnLater<A extends unknown[], R>(seconds: number, fn: (...args: A) => R, ...args: A): Greenlet<R> {
-    const g = new Greenlet<R>(fn as never, ...args);
+  /** Like spawn, started after `seconds` (on a subclass, an instance of it). */
+  static spawnLater<A extends unknown[], R>(seconds: number, fn: (...args: A) => R, ...args: A): Greenlet<R>;
+  static spawnLater<C extends abstract new (...args: any) => Greenlet<any>>(
+    this: C,
+    seconds: number,
+    ...args: ConstructorParameters<C>
+  ): InstanceType<C>;
+  static spawnLater(this: unknown, seconds: number, ...args: unknown[]): Greenlet<any> {
+    const g = constructGreenlet(this, args);
     g.startLater(seconds);
     return g;
   }
