@@ -25,8 +25,10 @@ export interface Manifest {
   roots: string[];
   /** Transformed file → [format, sha1 of its source]. */
   files: Record<string, [ModuleFormat, string]>;
-  /** Every diagnostic of the project's files, for the check before a run. */
+  /** The diagnostics the check before a run reports (of the files in `checked`, else of every file). */
   diagnostics: GreenletsDiagnostic[];
+  /** The files a run of the entry loads before its first line runs (absent: no entry, every file). */
+  checked?: string[];
 }
 
 export function hash(...parts: string[]): string {
@@ -161,6 +163,7 @@ export class ProjectCache {
     roots: string[],
     results: Map<string, { source: string; result: CachedFile }>,
     diagnostics: GreenletsDiagnostic[],
+    checked?: string[],
   ): void {
     const files: Manifest['files'] = {};
     for (const [file, { source, result }] of results) files[file] = [result.format, sourceHash(source)];
@@ -170,6 +173,7 @@ export class ProjectCache {
       roots,
       files,
       diagnostics,
+      ...(checked === undefined ? {} : { checked }),
     };
     const generation = generationOf(m);
     this.manifestValue = m;

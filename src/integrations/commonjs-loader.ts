@@ -64,7 +64,7 @@ export function installCommonJs(options: ResolvedOptions): CommonJsLoader {
     if (session === undefined) {
       const first = entry ?? filename;
       const tsconfig = options.transform.tsconfig ?? findTsconfig(path.dirname(first));
-      session = new ProjectSession({ tsconfig, roots: [first] }, options, 'loader');
+      session = new ProjectSession({ tsconfig, roots: [first], scope: 'entry' }, options, 'loader');
     }
     const warm = session.warm(filename);
     if (warm !== null) return warm;

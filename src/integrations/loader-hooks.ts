@@ -17,13 +17,14 @@ import { needsCompile, resolveOptions, shouldTransform, type GreenletsOptions, t
 import { isPackageSpecifier, packageRoot, packageVersion, resolvePackageFile } from './package-info.js';
 import { findTsconfig, ProjectSession, withInlineMap } from './project-session.js';
 import { isPathSpecifier, resolveTsStyle } from './ts-resolve.js';
+import type { CachedFile } from './cache.js';
 import type { TransformerApi } from './transformer-api.js';
 
 export interface LoaderData {
   options: GreenletsOptions;
   /** Where relative include/exclude globs are matched from (the working folder of the command). */
   base: string;
-  /** Off-thread only: the main thread asks for the check before the run through it. */
+  /** Off-thread only: the main thread hands over what its check before the run transformed. */
   port?: MessagePort;
   /** Off-thread only: CommonJS files are left to the main thread's CommonJS loader (load returns no source). */
   sourcelessCommonJs?: boolean;
@@ -36,10 +37,11 @@ export interface Prepared {
   analysed: number | null;
 }
 
-export interface PrepareReply extends Prepared {
-  /** The project's CommonJS files as transformed here (when not served from the disk cache). */
-  commonjs: Record<string, { code: string; map: string | null }>;
-  error?: string;
+/** What an off-thread check (made on the main thread) hands the hooks thread. */
+export interface Handoff {
+  entry: string;
+  files: Record<string, CachedFile>;
+  checked: string[] | null;
 }
 
 let options: ResolvedOptions = resolveOptions({}, 'greenlets/register');
@@ -52,14 +54,22 @@ export function initialize(data: LoaderData | undefined): void {
   sourcelessCommonJs = data?.sourcelessCommonJs === true;
   const port = data?.port;
   if (port !== undefined) {
-    port.on('message', (msg: { entry: string }) => {
-      prepare(msg.entry).then(
-        (p) => port.postMessage({ ...p, commonjs: session?.transformed('commonjs') ?? {} } satisfies PrepareReply),
-        (e: Error) => port.postMessage({ diagnostics: [], analysed: null, commonjs: {}, error: e.stack ?? String(e) } satisfies PrepareReply),
-      );
+    port.on('message', (msg: Handoff) => {
+      sessionFor(path.resolve(msg.entry)).seed(msg.files, msg.checked);
+      port.postMessage('ready');
     });
     port.unref();
   }
+}
+
+/** The check's results, for the hooks thread (the main thread made them: see loader-main.ts). */
+export function handoff(entry: string): Handoff {
+  return { entry, files: session?.exported() ?? {}, checked: session?.checkedList() ?? null };
+}
+
+/** Drop the program and the parsed files after the check: this thread does not transform any more. */
+export function release(): void {
+  session?.release();
 }
 
 async function loadTransformer(): Promise<TransformerApi> {
@@ -80,7 +90,7 @@ function handles(file: string): boolean {
 function sessionFor(file: string): ProjectSession {
   if (session === undefined) {
     const tsconfig = options.transform.tsconfig ?? findTsconfig(path.dirname(file));
-    session = new ProjectSession({ tsconfig, roots: [file] }, options, 'loader');
+    session = new ProjectSession({ tsconfig, roots: [file], scope: 'entry' }, options, 'loader');
   }
   return session;
 }
@@ -116,7 +126,15 @@ type ResolveContext = { parentURL?: string; conditions?: string[] };
 type Loaded = { format: string; source?: string | ArrayBuffer | Uint8Array | null; shortCircuit?: boolean };
 type LoadContext = { format?: string | null; conditions?: string[] };
 
-function resolveOwn(specifier: string): Resolved | undefined {
+/** Where this copy's compiled modules live, and the module that loads TypeScript for them (typescript-cjs.ts). */
+const OWN_DIST_URL = pathToFileURL(path.join(packageRoot, 'dist')).href + '/';
+const TYPESCRIPT_BY_REQUIRE = new URL('./typescript-cjs.js', import.meta.url).href;
+
+function resolveOwn(specifier: string, context: ResolveContext): Resolved | undefined {
+  const parent = context.parentURL;
+  if (specifier === 'typescript' && parent !== undefined && parent !== TYPESCRIPT_BY_REQUIRE && parent.startsWith(OWN_DIST_URL) && import.meta.url.startsWith(OWN_DIST_URL)) {
+    return { url: TYPESCRIPT_BY_REQUIRE, format: 'module', shortCircuit: true };
+  }
   if (!isPackageSpecifier(specifier)) return undefined;
   const file = resolvePackageFile(specifier);
   if (file === undefined) {
@@ -141,7 +159,7 @@ export async function resolve(
   context: ResolveContext,
   next: (s: string, c: ResolveContext) => Promise<Resolved>,
 ): Promise<Resolved> {
-  const own = resolveOwn(specifier);
+  const own = resolveOwn(specifier, context);
   if (own !== undefined) return own;
   try {
     return await next(specifier, context);
@@ -151,7 +169,7 @@ export async function resolve(
 }
 
 export function resolveSync(specifier: string, context: ResolveContext, next: (s: string, c: ResolveContext) => Resolved): Resolved {
-  const own = resolveOwn(specifier);
+  const own = resolveOwn(specifier, context);
   if (own !== undefined) return own;
   try {
     return next(specifier, context);
@@ -160,6 +178,9 @@ export function resolveSync(specifier: string, context: ResolveContext, next: (s
   }
 }
 
+/** Files whose diagnostics were reported when they were loaded (not by the check before the run). */
+const reported = new Set<string>();
+
 function toLoaded(file: string, getTx: () => TransformerApi | undefined): Loaded | undefined {
   const s = sessionFor(file);
   let r = s.warm(file);
@@ -167,6 +188,9 @@ function toLoaded(file: string, getTx: () => TransformerApi | undefined): Loaded
     const t = getTx();
     if (t === undefined) return undefined;
     r = s.transform(file, t);
+  }
+  if (!s.checked(file) && !reported.has(file)) {
+    reported.add(file);
     reportLate(file, r.diagnostics);
   }
   if (r.format === 'commonjs' && sourcelessCommonJs) return { format: 'commonjs', shortCircuit: true };

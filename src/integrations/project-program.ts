@@ -18,10 +18,22 @@ export interface ProjectRef {
   tsconfig: string | null;
   /** Files that are roots besides the tsconfig's (the entry of `greenlets run`). */
   roots: string[];
+  /**
+   * 'entry': the program is `roots` and what they import, under the tsconfig's compiler options (its .d.ts
+   * files stay in for their global declarations), not every file the tsconfig includes — what `greenlets run`
+   * and the loader analyse, so files the program never loads cannot slow it down or stop it.
+   * 'project' (default): every file of the tsconfig, as `greenlets build` sees it (bundlers).
+   */
+  scope?: 'entry' | 'project';
 }
 
 /** Parsed declaration files of libraries and of TypeScript itself, shared by every program of the process. */
 const libraryFiles = new Map<string, { mtime: number; sf: ts.SourceFile }>();
+
+/** Let the parsed library files go (a process that will not build another program). */
+export function forgetLibraryFiles(): void {
+  libraryFiles.clear();
+}
 
 /** Compiler options of a program with no tsconfig.json: modern ESM, lenient checking (only the analysis reads it). */
 export function looseCompilerOptions(tx: TransformerApi, dir: string): ts.CompilerOptions {
@@ -49,6 +61,18 @@ export function looseCompilerOptions(tx: TransformerApi, dir: string): ts.Compil
   // stand in otherwise. Leaving the DOM out when it is not needed halves the files to parse.
   o.lib = types !== undefined ? ['lib.esnext.d.ts'] : ['lib.esnext.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'];
   return o;
+}
+
+/**
+ * A program run by Node sees Node's globals, which @types/node declares: when the tsconfig names no `lib`, the
+ * DOM that the target's default library brings along (lib.dom.d.ts alone is 1.9 MB, half of what a small
+ * program parses) is left out. A tsconfig that lists its libs, or a program without @types/node, keeps them.
+ */
+function withoutDefaultDom(tsm: typeof ts, o: ts.CompilerOptions): ts.CompilerOptions {
+  if (o.lib !== undefined || o.noLib === true) return o;
+  if (!tsm.getAutomaticTypeDirectiveNames(o, tsm.sys).includes('node')) return o;
+  const lib = tsm.getDefaultLibFileName(o);
+  return { ...o, lib: [lib === 'lib.d.ts' ? 'lib.es5.d.ts' : lib.replace(/\.full\.d\.ts$/, '.d.ts')] };
 }
 
 /** `greenlets` and its subpaths resolve to this copy's .d.ts files (unless the project maps them itself). */
@@ -97,11 +121,16 @@ export class ProjectProgram {
       this.configDiagnostics.push(...tx.tsDiagnostics(errors, 'GL9010'));
       // JavaScript files the program imports are analysed too (the loader runs them through the transform).
       base = { ...base, allowJs: true, checkJs: base.checkJs ?? false, noEmit: true };
+      if (ref.scope === 'entry') {
+        fileNames = fileNames.filter((f) => /\.d\.[cm]?ts$/.test(f));
+        base = withoutDefaultDom(ts, base);
+      }
       const dirs = new Set<string>([path.dirname(ref.tsconfig)]);
       for (const f of fileNames) {
         for (let d = path.dirname(f); d.startsWith(path.dirname(ref.tsconfig)) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
       }
-      this.rootDirs.push(...dirs);
+      // An entry's program does not depend on the folders' listings (its roots are named, not globbed).
+      if (ref.scope !== 'entry') this.rootDirs.push(...dirs);
     } else {
       base = looseCompilerOptions(tx, path.dirname(ref.roots[0] ?? process.cwd()));
     }
@@ -130,7 +159,12 @@ export class ProjectProgram {
       const mtime = mtimeOf(fileName);
       const hit = cache.get(key);
       if (hit !== undefined && hit.mtime === mtime && !shouldCreate) return hit.sf;
-      const sf = read(fileName, languageVersion, onError, shouldCreate);
+      // TypeScript's libs and @types carry no @blocking tags: their JSDoc (a fifth of their parse) is skipped.
+      const skipJsDoc = library && (fileName.includes('/typescript/lib/') || fileName.includes('/node_modules/@types/'));
+      const version = skipJsDoc
+        ? { ...(typeof languageVersion === 'object' ? languageVersion : { languageVersion }), jsDocParsingMode: ts.JSDocParsingMode.ParseNone }
+        : languageVersion;
+      const sf = read(fileName, version, onError, shouldCreate);
       if (sf !== undefined) cache.set(key, { mtime, sf });
       return sf;
     };
@@ -231,6 +265,11 @@ export class ProjectProgram {
     }
     if (this.ref.tsconfig !== null) out.push(this.ref.tsconfig);
     return out;
+  }
+
+  /** The file a module specifier in `importer` names, as the program resolves it (undefined: none). */
+  resolveModule(specifier: string, importer: string): string | undefined {
+    return this.tx.ts.resolveModuleName(specifier, importer, this.compilerOptions, this.host).resolvedModule?.resolvedFileName;
   }
 
   /** Make `fileName` part of the program (a file nothing statically imports: a dynamic import, a worker). */

@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { GreenletsDiagnostic } from '../transformer/api.js';
 import { hash, ProjectCache, toolStamp, type CachedFile } from './cache.js';
+import { loadClosure } from './load-closure.js';
 import { moduleFormat, type ModuleFormat } from './module-format.js';
 import { needsCompile, shouldTransform, type ResolvedOptions } from './options.js';
-import { ProjectProgram, type ProjectRef } from './project-program.js';
+import { forgetLibraryFiles, ProjectProgram, type ProjectRef } from './project-program.js';
 import type { TransformerApi } from './transformer-api.js';
 
 /** 'loader': files run by Node, each in the module format Node gives it. 'bundler': ES modules (CommonJS for .cts/.cjs). */
@@ -30,8 +31,9 @@ export class ProjectSession {
   readonly cache: ProjectCache;
   private program: ProjectProgram | undefined;
   /** This process's results of the current generation (also on disk when the cache is on). */
-  private results = new Map<string, { source: string; result: CachedFile }>();
+  private results = new Map<string, { source: string | null; result: CachedFile }>();
   private diagnosticsValue: GreenletsDiagnostic[] = [];
+  private checkedValue: Set<string> | undefined;
 
   constructor(
     readonly ref: ProjectRef,
@@ -47,6 +49,7 @@ export class ProjectSession {
       String(options.exclude),
       options.base,
       ref.tsconfig ?? '',
+      ref.scope ?? 'project',
       ref.tsconfig === null && mode === 'bundler' ? '' : ref.roots.join('\0'),
     );
     this.cache = new ProjectCache(key, dir, options.cache);
@@ -59,9 +62,19 @@ export class ProjectSession {
     return moduleFormat(tx.ts, file, code);
   }
 
-  /** Every diagnostic of the project, from the cache if it is valid; null if the project must be analysed. */
+  /**
+   * The diagnostics the check before a run reports (those of the files the entry loads, or of every file
+   * without an entry), from the cache if it is valid; null if the project must be analysed.
+   */
   cachedDiagnostics(): GreenletsDiagnostic[] | null {
     return this.cache.manifest()?.diagnostics ?? null;
+  }
+
+  /** Was `file` among the files whose diagnostics the check before the run reported? */
+  checked(file: string): boolean {
+    const m = this.cache.manifest();
+    const list = this.checkedValue ?? (m?.checked === undefined ? undefined : new Set(m.checked));
+    return list === undefined || list.has(file);
   }
 
   diagnostics(): GreenletsDiagnostic[] {
@@ -89,20 +102,32 @@ export class ProjectSession {
       if (program.sourceFile(extraFile) === undefined) program.addRoot(extraFile);
     }
     const results = new Map<string, { source: string; result: CachedFile }>();
-    const diagnostics: GreenletsDiagnostic[] = [...program.configDiagnostics];
     for (const sf of program.ownFiles()) {
       const rewrite = shouldTransform(sf.fileName, this.options);
       if (!rewrite && !(this.mode === 'loader' && needsCompile(sf.fileName, this.options))) continue;
       const format = this.formatFor(tx, sf.fileName, sf.text);
       const r = program.emitFile(sf.fileName, format, undefined, rewrite);
       results.set(sf.fileName, { source: sf.text, result: { ...r, format } });
-      diagnostics.push(...r.diagnostics);
     }
+    // A run reports what the files it loads say; the rest of the program is checked when (if) it is loaded.
+    const entry = this.ref.scope === 'entry' ? this.ref.roots[0] : undefined;
+    const checked =
+      entry === undefined
+        ? undefined
+        : loadClosure(
+            tx.ts,
+            entry,
+            new Map([...results].map(([f, { result }]) => [f, result.code])),
+            (spec, importer) => program.resolveModule(spec, importer),
+          );
+    const diagnostics: GreenletsDiagnostic[] = [...program.configDiagnostics];
+    for (const [file, { result }] of results) if (checked === undefined || checked.has(file)) diagnostics.push(...result.diagnostics);
     const dirs = this.ref.tsconfig !== null ? program.rootDirs : [];
     const roots = [...this.ref.roots];
     this.results = results;
     this.diagnosticsValue = diagnostics;
-    this.cache.write(program.inputFiles(), dirs, roots, results, diagnostics);
+    this.checkedValue = checked;
+    this.cache.write(program.inputFiles(), dirs, roots, results, diagnostics, checked === undefined ? undefined : [...checked]);
     return diagnostics;
   }
 
@@ -131,6 +156,29 @@ export class ProjectSession {
 
   transformedCount(): number {
     return this.results.size;
+  }
+
+  /** This process's transformed files (what a check on one thread hands to the thread that loads them). */
+  exported(): Record<string, CachedFile> {
+    const out: Record<string, CachedFile> = {};
+    for (const [file, { result }] of this.results) out[file] = result;
+    return out;
+  }
+
+  checkedList(): string[] | null {
+    return this.checkedValue === undefined ? null : [...this.checkedValue];
+  }
+
+  /** Take the results another thread made (its check before the run). */
+  seed(files: Record<string, CachedFile>, checked: string[] | null): void {
+    for (const [file, result] of Object.entries(files)) this.results.set(file, { source: null, result });
+    if (checked !== null) this.checkedValue = new Set(checked);
+  }
+
+  /** Forget the program (its memory), keeping the results; a later transform builds it again. */
+  release(): void {
+    this.program = undefined;
+    forgetLibraryFiles();
   }
 
   /** This process's transformed files of one format. */
