@@ -16,7 +16,8 @@ export class BlockingSwitchOutError extends Error {
     const at = this.callerLocation !== null ? `, at ${this.callerLocation}` : '';
     this.message =
       detail ??
-      `${functionName} would block, but it was called from code that cannot suspend${at} (code greenlets did ` +
+      `${functionName || 'An anonymous function'} would block, but it was called from ` +
+        `code that cannot suspend${at} (code greenlets did ` +
         `not transform: a plain callback, a getter, a sort comparator, or a module run without the transform). ` +
         `Call it from green code: build with greenlets (greenlets run / build, the loader or a bundler plugin), ` +
         `or spawn a greenlet for it.`;

@@ -3,8 +3,8 @@
  * each case is the smallest program that showed the difference.
  */
 import { describe, expect, it } from 'vitest';
-import { Greenlet, sleep } from '../../src/index.js';
-import { G, run } from '../helpers/green.js';
+import { BlockingSwitchOutError, Greenlet, sleep } from '../../src/index.js';
+import { G, gf, run } from '../helpers/green.js';
 
 describe('Greenlet.spawn on a subclass (gevent: a classmethod, cls(*args))', () => {
   class Worker extends Greenlet<string> {
@@ -47,5 +47,22 @@ describe('Greenlet.spawn on a subclass (gevent: a classmethod, cls(*args))', () 
       expect(yield* G(g.get).call(g)).toBe(5);
       expect(yield* G(h.get).call(h)).toBe('X');
     });
+  });
+});
+
+describe('BlockingSwitchOutError for a function without a name', () => {
+  it('says so instead of leaving the name out', () => {
+    const arrow = gf(function* () {
+      yield* G(sleep)(0.01);
+    });
+    Object.defineProperty(arrow, 'name', { value: '' });
+    let caught: unknown;
+    try {
+      arrow();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(BlockingSwitchOutError);
+    expect((caught as Error).message).toMatch(/^An anonymous function would block, but it was called from code that cannot suspend/);
   });
 });
