@@ -1,20 +1,24 @@
 /**
  * Channel (gevent.queue.Channel): a rendezvous with no room for items. put() waits until a getter has taken
- * its item; get() waits for a putter. A blocked putter's item waits with it (`_items` runs parallel to
- * `_putters`) and a getter takes it when the getter runs, so an item is never handed to a greenlet that is
- * killed before it could use it: it stays for the next getter.
+ * its item; get() waits for a putter. As in gevent, a greenlet's put() and get() always wait in line and are
+ * served by the channel's unlock step in the hub (gevent's Channel._unlock): in turn the longest-waiting getter
+ * is resumed at once with the longest-waiting putter's item, then that putter, each running until it blocks
+ * again. So getters are served strictly FIFO: one that comes back for more queues behind those already waiting.
+ * A blocked putter's item waits with it (`_items` runs parallel to `_putters`).
  */
 import { GREEN, GREEN_ITERATOR, defineGreenMethods, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
-import { getHub } from './hub.js';
+import { getHub, RESUME_NONE, type Hub } from './hub.js';
 import type { Greenlet } from './greenlet.js';
 import { Deque } from './queue-deque.js';
 import { Empty, Full } from './queue-errors.js';
 import type { GetOptions, PutOptions } from './queue.js';
 import { Timeout, underTimeout } from './timeout.js';
-import { WOKEN, expired, requeueFront, secondsText, startTimer, timeoutSeconds, wakeFirst, type WaiterList } from './queue-waiters.js';
+import { expired, secondsText, startTimer, timeoutSeconds, type WaiterList } from './queue-waiters.js';
 
 /** The resume value of a putter whose item a getter took. */
 const TAKEN: unique symbol = Symbol('greenlets.channel.taken') as never;
+/** The resume value of a getter that was handed an item (the item is in the channel's `_handed`). */
+const HANDED: unique symbol = Symbol('greenlets.channel.handed') as never;
 
 export class Channel<T = unknown> implements BlockingIterable<T> {
   /** @internal */ _getters: WaiterList = new Deque();
@@ -22,6 +26,10 @@ export class Channel<T = unknown> implements BlockingIterable<T> {
   _putters: Deque<Greenlet<any> | null> = new Deque();
   /** @internal The putters' items, in the same order. */
   _items: Deque<T> = new Deque();
+  /** @internal Items handed to getters taken off the line, until each getter runs and takes its own. */
+  _handed: Map<Greenlet<any>, T> | null = null;
+  /** @internal The unlock step is queued or running (gevent's _event_unlock). */
+  _unlockQueued = false;
 
   /** gevent's Channel takes a maxsize only to refuse anything but 1. */
   constructor(maxsize: number = 1) {
@@ -67,10 +75,10 @@ export class Channel<T = unknown> implements BlockingIterable<T> {
 
   /** Hand `item` to a getter that is waiting, without waiting for it to run; Full if no getter is waiting. */
   putNowait(item: T): void {
-    if (this._getters.length === 0) throw new Full('Channel.putNowait: no getter is waiting to take the item');
-    this._putters.push(null);
-    this._items.push(item);
-    wakeFirst(this._getters);
+    const getter = this._nextWaiting(this._getters);
+    if (getter === undefined) throw new Full('Channel.putNowait: no getter is waiting to take the item');
+    this._hand(getter, item);
+    getHub().schedule(getter, HANDED);
   }
 
   /** Take the item of a waiting putter; Empty if no putter is waiting. */
@@ -100,6 +108,46 @@ export class Channel<T = unknown> implements BlockingIterable<T> {
     if (putter != null) getHub().schedule(putter, TAKEN);
     return item;
   }
+
+  /** @internal Take the longest-waiting getter off the line, passing over those already due to run (timed
+   * out, being killed): they are leaving, and find their way when they run. */
+  _nextWaiting(line: WaiterList): Greenlet<any> | undefined {
+    while (line.length > 0) {
+      const g = line.shift()!;
+      if (g._pending === RESUME_NONE) return g;
+    }
+    return undefined;
+  }
+
+  /** @internal */
+  _hand(getter: Greenlet<any>, item: T): void {
+    (this._handed ??= new Map()).set(getter, item);
+  }
+
+  /** @internal Serve the waiting pairs from the hub, after what is queued now (gevent's _schedule_unlock). */
+  _scheduleUnlock(): void {
+    if (this._unlockQueued) return;
+    this._unlockQueued = true;
+    getHub()._queue(this);
+  }
+
+  /** @internal The unlock step: a getter and a putter in turn, each resumed at once and running until it blocks
+   * again; a waiter that comes back meanwhile joins the end of its line and is served in this same step. */
+  _switchIn(hub: Hub): void {
+    try {
+      while (this._putters.length > 0 && this._getters.length > 0) {
+        const getter = this._nextWaiting(this._getters);
+        if (getter === undefined) break;
+        const putter = this._putters.shift()!;
+        this._hand(getter, this._items.shift() as T);
+        hub.resumeNow(getter, HANDED);
+        // A putter already due to run (its timer fired, it is being killed) finds itself off the line: taken.
+        if (putter !== null && putter._pending === RESUME_NONE) hub.resumeNow(putter, TAKEN);
+      }
+    } finally {
+      this._unlockQueued = false;
+    }
+  }
 }
 
 function* iterStep<T>(c: Channel<T>): Green<IteratorResult<T, undefined>> {
@@ -115,7 +163,7 @@ defineGreenMethods(Channel, {
     const cur: Greenlet<any> = hub.current;
     this._putters.push(cur);
     this._items.push(item);
-    if (this._getters.length > 0) wakeFirst(this._getters);
+    if (this._getters.length > 0) this._scheduleUnlock();
     const timer = startTimer(hub, seconds, cur);
     let resumed: unknown;
     try {
@@ -140,7 +188,6 @@ defineGreenMethods(Channel, {
   },
 
   *get(this: Channel<any>, options?: GetOptions): Green<unknown> {
-    if (this._putters.length > 0) return this._take();
     if (options?.block === false) return this.getNowait();
     if (options?.timeout instanceof Timeout) return yield* underTimeout(options.timeout, (this.get as any)[GREEN].call(this));
     const seconds = timeoutSeconds(options?.timeout, this, 'get');
@@ -148,25 +195,36 @@ defineGreenMethods(Channel, {
     const cur: Greenlet<any> = hub.current;
     const getters = this._getters;
     getters.push(cur);
+    if (this._putters.length > 0) this._scheduleUnlock();
     const timer = startTimer(hub, seconds, cur);
-    let resumed: unknown;
     let done = false;
     try {
       for (;;) {
         if (hub.monitoring) hub.noteSuspend();
-        resumed = yield;
-        if (this._putters.length > 0) {
-          if (resumed !== WOKEN) getters.removeLast(cur);
+        yield;
+        const handed = this._handed;
+        if (handed !== null && handed.has(cur)) {
+          const item = handed.get(cur);
+          handed.delete(cur);
           done = true;
-          return this._take();
+          return item;
         }
         if (expired(timer)) throw new Empty(`Channel.get: no putter came within ${secondsText(seconds!)}`);
-        requeueFront(getters, cur, resumed);
+        if (getters.indexOf(cur) < 0) getters.unshift(cur);
       }
     } finally {
       if (timer !== null) hub.timers.cancel(timer);
-      // Woken for a putter's item but leaving without it: the next getter takes it instead.
-      if (!done && !getters.removeLast(cur) && this._putters.length > 0) wakeFirst(getters);
+      if (!done) {
+        getters.removeLast(cur);
+        const handed = this._handed;
+        if (handed !== null && handed.has(cur)) {
+          // Handed an item, but a kill or Timeout came first: the item goes to the next getter.
+          this._putters.unshift(null);
+          this._items.unshift(handed.get(cur));
+          handed.delete(cur);
+          if (getters.length > 0) this._scheduleUnlock();
+        }
+      }
     }
   },
 });

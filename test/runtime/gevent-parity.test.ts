@@ -3,8 +3,9 @@
  * each case is the smallest program that showed the difference.
  */
 import { describe, expect, it } from 'vitest';
-import { BlockingSwitchOutError, Greenlet, sleep } from '../../src/index.js';
-import { G, gf, run } from '../helpers/green.js';
+import { BlockingSwitchOutError, Greenlet, joinall, sleep, spawn } from '../../src/index.js';
+import { Channel } from '../../src/queue.js';
+import { G, M, gf, run } from '../helpers/green.js';
 
 describe('Greenlet.spawn on a subclass (gevent: a classmethod, cls(*args))', () => {
   class Worker extends Greenlet<string> {
@@ -64,5 +65,61 @@ describe('BlockingSwitchOutError for a function without a name', () => {
     }
     expect(caught).toBeInstanceOf(BlockingSwitchOutError);
     expect((caught as Error).message).toMatch(/^An anonymous function would block, but it was called from code that cannot suspend/);
+  });
+});
+
+describe('Channel serves getters strictly FIFO, from an unlock step (gevent Channel._unlock)', () => {
+  it('a getter that comes back for more queues behind the getters already waiting', async () => {
+    await run(function* () {
+      const c = new Channel<string>();
+      const log: string[] = [];
+      const sender = gf(function* sender(name: string, items: number[]) {
+        for (const item of items) {
+          yield* M(c, 'put')(`${name}:${item}`);
+          log.push(`${name} sent ${item}`);
+        }
+      });
+      const receiver = gf(function* receiver(name: string, n: number) {
+        for (let i = 0; i < n; i++) log.push(`${name} got ${yield* M(c, 'get')()}`);
+      });
+      const gs = [spawn(sender, 's1', [1, 2]), spawn(sender, 's2', [3]), spawn(receiver, 'r1', 2), spawn(receiver, 'r2', 1)];
+      yield* G(joinall)(gs);
+      // what gevent 22.10.2 prints for the same program (fixtures/twins/queue_more)
+      expect(log).toEqual(['r1 got s1:1', 's1 sent 1', 'r2 got s2:3', 's2 sent 3', 'r1 got s1:2', 's1 sent 2']);
+    });
+  });
+
+  it('get() waits its turn even when a putter is already waiting', async () => {
+    await run(function* () {
+      const c = new Channel<number>();
+      const log: string[] = [];
+      spawn(gf(function* () {
+        yield* M(c, 'put')(1);
+        log.push('put returned');
+      }));
+      yield* G(sleep)(0);
+      log.push('getting');
+      log.push(`got ${yield* M(c, 'get')()}`);
+      yield* G(sleep)(0);
+      expect(log).toEqual(['getting', 'got 1', 'put returned']);
+    });
+  });
+
+  it('an item handed by putNowait to a getter that is killed before it runs goes to the next getter', async () => {
+    await run(function* () {
+      const c = new Channel<string>();
+      const log: string[] = [];
+      const getter = gf(function* getter(name: string) {
+        log.push(`${name} got ${yield* M(c, 'get')()}`);
+      });
+      const a = spawn(getter, 'a');
+      const b = spawn(getter, 'b');
+      yield* G(sleep)(0);
+      c.putNowait('x');
+      a.kill({ block: false });
+      yield* G(joinall)([a, b]);
+      expect(log).toEqual(['b got x']);
+      expect(c.balance).toBe(0);
+    });
   });
 });
