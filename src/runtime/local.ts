@@ -126,6 +126,14 @@ class LocalBase {
           'arguments to super(...args) so the constructor can run again in each greenlet.',
       );
     }
+    if (target !== LocalBase && args.length < target.length) {
+      // `constructor(user: string) { super(); ... }`: every other greenlet would re-run it with user undefined.
+      throw new TypeError(
+        `${target.name} extends Local: its constructor takes ${target.length} argument${target.length === 1 ? '' : 's'} ` +
+          `but passes ${args.length} to super(). It runs again in each greenlet that touches the object, with the ` +
+          `arguments given to super(...): pass them all, e.g. super(...arguments).`,
+      );
+    }
     const state = new LocalState(target.prototype, target === LocalBase ? null : target, args);
     // The target carries the prototype so instanceof and Object.getPrototypeOf see the class.
     const proxy = new Proxy(Object.create(target.prototype), state);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlockingSwitchOutError, Greenlet, joinall, sleep, spawn } from '../../src/index.js';
 import { Channel } from '../../src/queue.js';
+import { Local } from '../../src/local.js';
 import { G, M, gf, run } from '../helpers/green.js';
 
 describe('Greenlet.spawn on a subclass (gevent: a classmethod, cls(*args))', () => {
@@ -120,6 +121,35 @@ describe('Channel serves getters strictly FIFO, from an unlock step (gevent Chan
       yield* G(joinall)([a, b]);
       expect(log).toEqual(['b got x']);
       expect(c.balance).toBe(0);
+    });
+  });
+});
+
+describe('Local subclass constructor arguments (gevent re-runs __init__ with the same arguments)', () => {
+  it('a subclass that does not pass its required arguments on to super() is told so at once', () => {
+    class Settings extends Local {
+      user: string;
+      constructor(user: string) {
+        super();
+        this.user = user;
+      }
+    }
+    expect(() => new Settings('admin')).toThrow(/Settings extends Local: its constructor takes 1 argument but passes 0 to super\(\)/);
+  });
+
+  it('passed on, they are what the constructor runs with again in another greenlet', async () => {
+    class Settings extends Local {
+      user: string;
+      constructor(user: string) {
+        super(user);
+        this.user = user;
+      }
+    }
+    await run(function* () {
+      const s = new Settings('admin');
+      s.user = 'changed in main';
+      const g = spawn(() => s.user);
+      expect(yield* G(g.get).call(g)).toBe('admin');
     });
   });
 });
