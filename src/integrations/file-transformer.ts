@@ -32,14 +32,39 @@ export class FileTransformer {
     return s;
   }
 
+  /** The code each file was last handed out with (a dev server keeps it until told the module changed). */
+  private readonly served = new Map<string, string>();
+
   /** The file as served from the cache, or null (the transformer must be loaded). */
   warm(file: string, code: string): FileResult | null {
     const r = this.sessionFor(file).warm(file, code);
+    if (r !== null) this.served.set(file, r.code);
     return r === null ? null : split(r);
   }
 
   transform(file: string, code: string, tx: TransformerApi): FileResult {
-    return split(this.sessionFor(file).transform(file, tx, code));
+    const r = this.sessionFor(file).transform(file, tx, code);
+    this.served.set(file, r.code);
+    return split(r);
+  }
+
+  /**
+   * `file` changed to `code` (a dev server saw it saved): transform it again, and return the other files of its
+   * project whose output is no longer what was handed out — an exported function that became green (or plain)
+   * changes how its callers call it, though the callers' text did not change.
+   */
+  changed(file: string, code: string, tx: TransformerApi): string[] {
+    const s = this.sessionFor(file);
+    s.transform(file, tx, code);
+    const out: string[] = [];
+    for (const [f, now] of s.snapshot()) {
+      const before = this.served.get(f);
+      if (f !== file && before !== undefined && before !== now) {
+        out.push(f);
+        this.served.delete(f);
+      }
+    }
+    return out;
   }
 }
 

@@ -188,6 +188,17 @@ export class ProjectSession {
     return out;
   }
 
+  /** The code of every file known now (this process's results, else the disk cache's), to compare after a change. */
+  snapshot(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const file of Object.keys(this.cache.manifest()?.files ?? {})) {
+      const r = this.cache.get(file);
+      if (r !== null) out.set(file, r.code);
+    }
+    for (const [file, { result }] of this.results) out.set(file, result.code);
+    return out;
+  }
+
   /** Forget what is known about `file` (a watcher saw it change). */
   invalidate(file: string): void {
     this.results.delete(file);

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { HmrContext, ModuleNode } from 'vite';
 import { createUnplugin, type UnpluginFactory, type UnpluginOptions } from 'unplugin';
 import { FileTransformer, fileOfId } from './file-transformer.js';
 import { resolveOptions, shouldTransform, type GreenletsOptions } from './options.js';
@@ -50,6 +51,25 @@ export const unpluginFactory: UnpluginFactory<GreenletsOptions | undefined, fals
       for (const w of r.warnings) this.warn(w);
       if (r.errors.length > 0) this.error(r.errors.join('\n'));
       return { code: r.code, map: r.map === null ? null : JSON.parse(r.map) };
+    },
+
+    vite: {
+      // A saved file can flip the greenness of functions other files call: those files are transformed again
+      // (the session re-analysed the project) and go out with the update, though their own text did not change.
+      async handleHotUpdate(ctx: HmrContext) {
+        if (!shouldTransform(ctx.file, options)) return undefined;
+        tx ??= (await import('./transformer-api.js')) as TransformerApi;
+        const others = files.changed(ctx.file, await ctx.read(), tx);
+        if (others.length === 0) return undefined;
+        const modules: ModuleNode[] = [...ctx.modules];
+        for (const f of others) {
+          for (const m of ctx.server.moduleGraph.getModulesByFile(f) ?? []) {
+            ctx.server.moduleGraph.invalidateModule(m);
+            modules.push(m);
+          }
+        }
+        return modules;
+      },
     },
 
     esbuild: {

@@ -127,6 +127,42 @@ describe('greenlets build', () => {
   });
 });
 
+describe('greenlets build --watch and greenness across files', () => {
+  it('an edit that makes an exported function green rewrites the files that call it', async () => {
+    const w = tempDir('build-watch-flip');
+    writeFiles(w, {
+      'package.json': '{"type": "module"}\n',
+      'tsconfig.json': TSCONFIG,
+      'src/step.ts': 'export function step(n: number): number {\n  return n + 1;\n}\n',
+      'src/main.ts': "import { step } from './step.js';\nexport function twice(n: number): number {\n  return step(step(n));\n}\n",
+    });
+    linkGreenlets(w);
+    const child = spawn(process.execPath, [CLI, 'build', '--watch'], { cwd: w, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const waitFor = async (re: RegExp, from: number) => {
+      while (!re.test(out.slice(from))) {
+        if (child.exitCode !== null) throw new Error(`watch exited: ${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await waitFor(/found 0 errors\. Watching for file changes\./, 0);
+      expect(fs.readFileSync(path.join(w, 'out', 'main.js'), 'utf8')).not.toContain('yield*');
+      const mark = out.length;
+      fs.writeFileSync(path.join(w, 'src', 'step.ts'), "import { sleep } from 'greenlets';\nexport function step(n: number): number {\n  sleep(0);\n  return n + 1;\n}\n");
+      await waitFor(/found 0 errors\. Watching for file changes\./, mark);
+      const main = fs.readFileSync(path.join(w, 'out', 'main.js'), 'utf8');
+      expect(main).toContain('function* twice$green');
+      expect(main).toContain('yield*');
+    } finally {
+      child.kill();
+      removeTemp(w);
+    }
+  });
+});
+
 describe('greenlets check', () => {
   it('prints nothing and exits 0 on a clean project; writes nothing', async () => {
     const c = tempDir('check');
