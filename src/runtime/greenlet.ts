@@ -110,7 +110,9 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     this._fn = run ?? null;
     // `arguments` rather than a rest parameter: no array at all for the usual greenlet without arguments
     this._args = arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : EMPTY;
-    this._parent = config.trackGreenletTree && theMainExists ? getcurrent() : null;
+    // Once the runtime has loaded, the spawner is the current greenlet, the main one (made now if need be) for
+    // a program's first spawn; while the modules are still evaluating (the sample below) there is none.
+    this._parent = config.trackGreenletTree && (theMainExists || loaded) && new.target !== MainGreenlet ? getcurrent() : null;
     if (config.trackSpawnSites) this._extra().spawnSite = new Error('spawned here').stack;
   }
 
@@ -479,6 +481,8 @@ export function describeValue(v: unknown): string {
 }
 
 let theMainExists = false;
+/** greenlet.ts has been evaluated: a Greenlet made from now on may create the hub to learn its spawner. */
+let loaded = false;
 
 /**
  * The main greenlet: runs the blocking top-level code of modules (the transform wraps such a module body in
@@ -637,3 +641,4 @@ defineGreenMethods(Greenlet, {
 
 // The map of plain greenlets survives a full GC with none alive (shapes.ts). Made without a spawner.
 keepShape(new Greenlet(() => undefined));
+loaded = true;

@@ -2,6 +2,7 @@
  * Behaviours found by the twins (fixtures/twins) where greenlets printed something else than gevent 22.10.2;
  * each case is the smallest program that showed the difference.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BlockingSwitchOutError, Greenlet, joinall, sleep, spawn } from '../../src/index.js';
 import { Channel } from '../../src/queue.js';
@@ -151,5 +152,18 @@ describe('Local subclass constructor arguments (gevent re-runs __init__ with the
       const g = spawn(() => s.user);
       expect(yield* G(g.get).call(g)).toBe('admin');
     });
+  });
+});
+
+describe("a program's first greenlet knows its spawner", () => {
+  it('spawned before the hub exists, its spawningGreenlet is the main greenlet (a fresh node)', () => {
+    const dist = new URL('../../dist/index.js', import.meta.url).href;
+    const code = `
+      const gl = await import(${JSON.stringify(dist)});
+      const g = gl.spawn(() => 1);
+      console.log(g.spawningGreenlet === gl.getcurrent(), g.spawningGreenlet?.name);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('true MainGreenlet\n');
   });
 });
