@@ -43,8 +43,8 @@ export interface WholeProgram extends ProgramAnalysis {
 }
 
 export function analyzeProgram(program: ts.Program, options: AnalysisOptions = {}): WholeProgram {
-  const own = ownSourceFiles(program);
-  if (options.forceGreen) return forcedProgram(program, own.length);
+  const all = ownSourceFiles(program);
+  if (options.forceGreen) return forcedProgram(program, all.length);
   const t0 = performance.now();
   const checker = program.getTypeChecker();
   const runtimeDirs = new Map<string, boolean>();
@@ -60,6 +60,9 @@ export function analyzeProgram(program: ts.Program, options: AnalysisOptions = {
     }
     return r;
   };
+  // The runtime's own sources (a program that includes greenlets itself, as this repository's does) are
+  // written in the green calling convention by hand: never rewritten, analysed like its .d.ts.
+  const own = all.filter((sf) => !isRuntimeDir(sf.fileName.slice(0, sf.fileName.lastIndexOf('/'))));
   const co = program.getCompilerOptions();
   const col = new Collector(program, checker, new Set(own), {
     patch: options.patch,

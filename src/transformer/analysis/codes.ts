@@ -75,7 +75,7 @@ export const analysisCodes = {
     category: 'error',
     template:
       'async function {name} calls green function {target} ({where}), which would block the async code plainly. Fix: run ' +
-      'it in a greenlet and await that: `await spawn(() => {target}(...))` (greenlets are thenables).',
+      'it in a greenlet and await that: `await spawn(() => {call})` (greenlets are thenables).',
   },
   GL1015: {
     category: 'error',
@@ -93,8 +93,8 @@ export const analysisCodes = {
   GL1017: {
     category: 'error',
     template:
-      'the default value of parameter {name} would block: it calls {target} ({where}); default values cannot suspend. ' +
-      'Fix: default it in the body (`{name} ??= ...`).',
+      'the default value {of} would block: it calls {target} ({where}); default values cannot suspend. ' +
+      'Fix: {fix}.',
   },
   GL1018: {
     category: 'error',
@@ -107,6 +107,13 @@ export const analysisCodes = {
     template:
       'the top level of {name} would block: it calls {target} ({where}), but the file is a script, not a module. Fix: ' +
       'make it a module (add `export {};`) so its top level can run in the main greenlet.',
+  },
+  GL1020: {
+    category: 'error',
+    template:
+      '`new {callee}(...)` constructs with green function {fn}: a construct call runs it plainly, so it would throw ' +
+      'BlockingSwitchOutError when it blocks. Fix: make it a class and do the blocking work in a green static factory ' +
+      '(`static create(...) { const x = new C(...); x.init(); return x; }`), or call it as a function that returns the object.',
   },
   GL3001: {
     category: 'warning',

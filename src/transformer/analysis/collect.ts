@@ -39,6 +39,27 @@ export function isFunctionLikeNode(node: ts.Node): node is FunctionLike {
   return false;
 }
 
+/** Does a binding pattern have a default value somewhere inside (`{ a = 1 }`, `[x, { y = f() }]`)? */
+function hasPatternDefault(name: ts.BindingName): boolean {
+  if (ts.isIdentifier(name)) return false;
+  for (const el of name.elements) {
+    if (ts.isOmittedExpression(el)) continue;
+    if (el.initializer || hasPatternDefault(el.name)) return true;
+    if (el.propertyName && ts.isComputedPropertyName(el.propertyName)) return true;
+  }
+  return false;
+}
+
+/** A flow node's name for GREENLETS_FLOW_TRACE. */
+function nodeLabel(key: ts.Symbol | ts.Node): string {
+  const node = (key as ts.Node).kind !== undefined ? (key as ts.Node) : (key as ts.Symbol).valueDeclaration ?? (key as ts.Symbol).declarations?.[0];
+  const name = (key as ts.Node).kind !== undefined ? node!.getText().slice(0, 40).replace(/\s+/g, ' ') : (key as ts.Symbol).name;
+  if (!node) return name;
+  const sf = node.getSourceFile();
+  const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+  return `${name} @${sf.fileName.replace(/^.*\/(src|test|bench)\//, '$1/')}:${line + 1}:${character + 1}`;
+}
+
 export function skipOuter(e: ts.Expression): ts.Expression {
   for (;;) {
     if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
@@ -97,6 +118,8 @@ export class Collector {
   readonly rootContainers: Container[] = [];
   /** `f.bind(...)` sites anywhere (the emitter keeps the green form of what they bind). */
   readonly bindSites: Site[] = [];
+  /** `new f(...)` where `f` is not a class: a function value called as a constructor (GL1020 when green). */
+  readonly constructs: Array<{ node: ts.NewExpression; callee: number; container: Container }> = [];
   /** Bound values made from each value (green exactly when it is). */
   readonly boundOf = new Map<number, number[]>();
   readonly iterables: BlockingIterables;
@@ -152,8 +175,25 @@ export class Collector {
       this.visit(sf, top);
     }
     this.resolveHierarchy();
-    if (this.options.library) this.openToOutside();
+    if (this.options.library && this.usesGreenlets()) this.openToOutside();
     this.flow.solve();
+  }
+
+  /**
+   * Does the program touch greenlets at all: call a blocking primitive (its own `@blocking` declarations, or
+   * one of greenlets or of a library compiled by greenlets), or import greenlets (a Queue iterated, a spawn)?
+   * A library that does not is plain code: nothing in it can block, its .d.ts carries no tag, and a consumer
+   * compiled by greenlets treats it as untransformed code (adapting green callbacks or reporting them).
+   */
+  private usesGreenlets(): boolean {
+    if (this.rootContainers.length > 0 || this.sites.some((s) => s.root !== undefined)) return true;
+    for (const sf of this.ownFiles) {
+      for (const st of sf.statements) {
+        const spec = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+        if (spec !== undefined && /^greenlets(\/|$)/.test(spec)) return true;
+      }
+    }
+    return false;
   }
 
   /** The value standing for what callers outside the program pass (library builds), or -1. */
@@ -267,6 +307,7 @@ export class Collector {
       n = (key as ts.Symbol).flags !== undefined && (key as ts.Node).kind === undefined
         ? this.typedNode(() => this.checker.getTypeOfSymbol(key as ts.Symbol))
         : this.flow.newNode();
+      this.flow.label(n, () => nodeLabel(key));
       this.varNodes.set(key, n);
     }
     return n;
@@ -275,7 +316,7 @@ export class Collector {
   private propNode(name: string): number {
     let n = this.propNodes.get(name);
     if (n === undefined) {
-      this.propNodes.set(name, (n = this.flow.newNode()));
+      this.propNodes.set(name, (n = this.flow.label(this.flow.newNode(), () => `.${name}`)));
       this.flow.addEdge(n, this.anyProp);
       this.flow.addEdge(this.dynProp, n);
     }
@@ -286,6 +327,7 @@ export class Collector {
     let n = this.retNodes.get(fn);
     if (n === undefined) {
       n = this.typedNode(() => this.checker.getSignatureFromDeclaration(fn)?.getReturnType());
+      this.flow.label(n, () => `return of ${nodeLabel(fn)}`);
       this.retNodes.set(fn, n);
     }
     return n;
@@ -296,7 +338,7 @@ export class Collector {
     // Not typed by the call's own type: that would resolve the (often generic) call. What a call returns is
     // filtered where it comes from (a function's declared return type, a built-in's declared result type)
     // and where it goes (a typed variable, a callee, an argument).
-    if (n === undefined) this.callResults.set(call, (n = this.flow.newNode()));
+    if (n === undefined) this.callResults.set(call, (n = this.flow.label(this.flow.newNode(), () => `result of ${nodeLabel(call)}`)));
     return n;
   }
 
@@ -727,8 +769,9 @@ export class Collector {
       }
     }
     ts.forEachChild(fn, (ch) => {
-      if (ts.isParameter(ch) && ch.initializer) {
-        // Default values are evaluated where generators cannot yield: their own container.
+      if (ts.isParameter(ch) && (ch.initializer || hasPatternDefault(ch.name))) {
+        // Default values (also those inside a destructured parameter: `{ a = f() }`) are evaluated where
+        // generators cannot yield: their own container.
         const dc = this.newContainer('default', ch, c.sourceFile, -1);
         this.containerOf.set(ch, dc);
         this.visit(ch, dc);
@@ -814,6 +857,13 @@ export class Collector {
       this.pushSite(site);
       return;
     }
+    const alias = ts.isIdentifier(expr) && sym ? this.staticAlias(sym) : undefined;
+    if (alias) {
+      // `const from = Array.from; from(iwait(gs))`: the built-in itself.
+      this.externalCall(site, alias.expr, alias.sym, alias.decl, args);
+      this.pushSite(site);
+      return;
+    }
     const decls = sym?.declarations ?? [];
     if (decls.length > 0 && decls.every((d) => !this.isOwn(d))) {
       this.externalCall(site, expr, sym!, decls[0]!, args);
@@ -849,7 +899,7 @@ export class Collector {
   private containerCall(site: Site, expr: ts.Expression, decl: ts.Declaration | undefined): void {
     const receiver = ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr) ? expr.expression : undefined;
     if (receiver === undefined) return;
-    const into = this.elements.write(() => this.typing.typeAt(receiver));
+    const into = this.elements.write(() => this.typing.typeAt(receiver), true);
     for (const a of site.args) this.flow.addEdge(a, into);
     const out = this.declaredResult(decl, site.result);
     if (out >= 0) this.flow.addEdge(this.elements.read(() => this.typing.typeAt(receiver)), out);
@@ -863,6 +913,18 @@ export class Collector {
     const nameNode = ts.isPropertyAccessExpression(expr) ? expr.name : ts.isElementAccessExpression(expr) ? expr.argumentExpression : expr;
     const decls = this.symbolAt(nameNode)?.declarations ?? [];
     if (decls.length > 0 && decls.every((d) => !this.isOwn(d))) site.external = decls[0];
+  }
+
+  /** An own `const f = Array.from` (a static method of a built-in constructor, which needs no receiver). */
+  private staticAlias(sym: ts.Symbol): { expr: ts.PropertyAccessExpression; sym: ts.Symbol; decl: ts.Declaration } | undefined {
+    const d = sym.valueDeclaration;
+    if (!d || !ts.isVariableDeclaration(d) || !d.initializer || !(ts.getCombinedNodeFlags(d) & ts.NodeFlags.Const)) return undefined;
+    const init = skipOuter(d.initializer);
+    if (!ts.isPropertyAccessExpression(init) || !ts.isIdentifier(init.expression)) return undefined;
+    const target = this.symbolAt(init.name);
+    const decl = target?.declarations?.[0];
+    if (!decl || this.isOwn(decl) || !declaringInterface(decl)?.endsWith('Constructor')) return undefined;
+    return { expr: init, sym: target!, decl };
   }
 
   /** `ns.f` where `ns` is a namespace import: `f` itself. */
@@ -983,11 +1045,22 @@ export class Collector {
   private declaredResults = new Map<object, boolean>();
 
   private visitNew(node: ts.NewExpression, c: Container): void {
-    this.bindConstructor(node, node.arguments ?? [], c, true);
+    const target = this.constructorOf(node);
+    if (target === undefined) {
+      // `new F()` of a function value (not a class): if F is green, the construct call runs it plainly.
+      const callee = this.valueNode(node.expression);
+      if (callee >= 0) this.constructs.push({ node, callee, container: c });
+    }
+    this.bindConstructor(node, node.arguments ?? [], c, true, target);
   }
 
-  private bindConstructor(node: ts.CallExpression | ts.NewExpression, args: readonly ts.Expression[], c: Container, record: boolean): void {
-    const target = this.constructorOf(node);
+  private bindConstructor(
+    node: ts.CallExpression | ts.NewExpression,
+    args: readonly ts.Expression[],
+    c: Container,
+    record: boolean,
+    target = this.constructorOf(node),
+  ): void {
     if (target === undefined) return;
     const site = this.newSite(node, c, args);
     if (target.own) {
@@ -997,7 +1070,11 @@ export class Collector {
     if (!target.external) return;
     // `new Promise(fn)`, `new Worker(...)`: untransformed code receiving callbacks.
     site.external = target.external;
-    if (this.options.acceptsGreen?.(target.external)) for (const a of site.args) this.flow.addEdge(a, this.elem);
+    if (this.options.acceptsGreen?.(target.external)) {
+      // The runtime's containers keep what they are given (`new Queue(items)`): as their elements.
+      const into = this.elements.write(() => this.typing.typeAt(node), true);
+      for (const a of site.args) this.flow.addEdge(a, into);
+    }
     if (record) this.pushSite(site);
   }
 

@@ -36,8 +36,8 @@ export class ElementFields {
     private checker: ts.TypeChecker,
     private typing: Typing,
   ) {
-    this.untyped = flow.newNode();
-    this.all = flow.newNode();
+    this.untyped = flow.label(flow.newNode(), () => 'elements (untyped)');
+    this.all = flow.label(flow.newNode(), () => 'elements (all)');
     flow.addEdge(this.untyped, this.all);
   }
 
@@ -63,14 +63,22 @@ export class ElementFields {
     return elem;
   }
 
-  /** A node for what is written into a container of type `containerType()`. */
-  write(containerType: () => ts.Type | undefined): number {
-    const w = this.flow.newNode();
+  /**
+   * A node for what is written into a container of type `containerType()`. `onlyContainers`: the write is an
+   * argument of a runtime method (`q.put(x)`, `pool.spawn(fn)`), kept only by objects that have elements —
+   * a Group or a Pool calls the function it is given and never hands it back, so storing it in the untyped
+   * field would make every `for (const h of handlers) h()` of the program a possible call of it.
+   */
+  write(containerType: () => ts.Type | undefined, onlyContainers = false): number {
+    const w = this.flow.label(this.flow.newNode(), () => "write into a container");
     let connected = false;
     this.flow.onValue(w, () => {
       if (connected) return;
       connected = true;
-      const k = this.keyType(this.elementType(containerType()));
+      const t = containerType();
+      const e = this.elementType(t);
+      if (onlyContainers && t !== undefined && e === undefined && !(this.checker.getNonNullableType(t).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return;
+      const k = this.keyType(e);
       if (k === undefined) this.flow.addEdge(w, this.untyped);
       else if (this.typing.canHoldFunction(k)) this.flow.addEdge(w, this.field(k));
     });
@@ -83,7 +91,7 @@ export class ElementFields {
     const elemType = () => (elem === null ? (elem = this.elementType(containerType())) : elem);
     // Typed by the element type too: what the untyped field holds is filtered here, before it reaches a
     // callback's unannotated parameter (whose own type would mean resolving the whole call).
-    const r = this.flow.newNode(this.typing.placeFilter(elemType));
+    const r = this.flow.label(this.flow.newNode(this.typing.placeFilter(elemType)), () => "read of elements");
     this.flow.addEdge(this.untyped, r);
     const read: Read = { node: r, typeOf: () => this.keyType(elemType()) };
     this.reads.push(read);
@@ -94,7 +102,7 @@ export class ElementFields {
   private field(t: ts.Type): number {
     let k = this.keys.get(t);
     if (k === undefined) {
-      k = this.flow.newNode();
+      k = this.flow.label(this.flow.newNode(), () => `elements of ${this.checker.typeToString(t)}`);
       this.keys.set(t, k);
       this.flow.addEdge(k, this.all);
       for (const read of this.reads) this.connect(read, t, k);

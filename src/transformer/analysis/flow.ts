@@ -21,6 +21,9 @@ export class FlowGraph {
   private edgeKeys = new Set<number>();
   private queue: number[] = [];
   private static readonly EMPTY: ReadonlySet<number> = new Set();
+  /** Debugging over-greening (GREENLETS_FLOW_TRACE=1): for each (node, value) fact, the node it came from. */
+  private origins: Map<string, number> | undefined = process.env.GREENLETS_FLOW_TRACE ? new Map() : undefined;
+  private from = -1;
 
   newNode(filter?: NodeFilter): number {
     this.sets.push(undefined);
@@ -42,6 +45,7 @@ export class FlowGraph {
     if (filter !== undefined && !filter(value)) return;
     if (s === undefined) this.sets[node] = s = new Set();
     s.add(value);
+    if (this.origins !== undefined) this.origins.set(`${node}:${value}`, this.from);
     this.queue.push(node, value);
   }
 
@@ -53,7 +57,32 @@ export class FlowGraph {
     this.edgeKeys.add(key);
     (this.succ[from] ??= []).push(to);
     const s = this.sets[from];
-    if (s !== undefined) for (const v of s) this.addValue(to, v);
+    if (s === undefined) return;
+    const before = this.from;
+    this.from = from;
+    for (const v of s) this.addValue(to, v);
+    this.from = before;
+  }
+
+  private labels: Map<number, string> | undefined = this.origins && new Map();
+  /** With GREENLETS_FLOW_TRACE: name a node for path(). The text is built only when tracing. */
+  label(node: number, text: () => string): number {
+    this.labels?.set(node, text());
+    return node;
+  }
+  labelOf(node: number): string {
+    return this.labels?.get(node) ?? `#${node}`;
+  }
+
+  /** With GREENLETS_FLOW_TRACE: the nodes `value` passed through to reach `node`, from where it was put. */
+  path(node: number, value: number): number[] {
+    const out = [node];
+    for (let n = node, i = 0; i < 10000; i++) {
+      const o = this.origins?.get(`${n}:${value}`);
+      if (o === undefined || o < 0) break;
+      out.push((n = o));
+    }
+    return out;
   }
 
   /** Call `fn` for every value that reaches `node`, now or later. */
@@ -82,7 +111,9 @@ export class FlowGraph {
       const value = q.pop()!;
       const node = q.pop()!;
       const succ = this.succ[node];
+      this.from = node;
       if (succ !== undefined) for (let i = 0; i < succ.length; i++) this.addValue(succ[i]!, value);
+      this.from = -1;
       const ls = this.listeners[node];
       if (ls !== undefined) for (let i = 0; i < ls.length; i++) ls[i]!(value);
     }

@@ -53,6 +53,6 @@ export function containerName(c: Container): string {
 export function valueName(v: Value): string {
   if (v.kind === 'root') return v.symbol.name;
   if (v.kind === 'bound') return `${v.call.expression.getText()}(…)`;
-  if (v.kind === 'outside') return 'a function passed in from outside this program';
+  if (v.kind === 'outside') return 'a callback from a caller outside this program';
   return functionName(v.node);
 }

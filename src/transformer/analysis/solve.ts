@@ -73,6 +73,24 @@ export class Solver {
     return c !== undefined && c.kind === 'fn' && c.blocks;
   }
 
+  /** What outside callers of a library pass (or a bound function of it): green only for greenlets callers. */
+  private isOutside(v: number): boolean {
+    const val = this.col.values[v]!;
+    return val.kind === 'outside' || (val.kind === 'bound' && this.isOutside(val.target));
+  }
+
+  /**
+   * A library's outside callers (design.md §2, "library builds"): what they pass is green only for callers
+   * compiled by greenlets, and those see only the tags of the .d.ts. The only tag that can say "green when given
+   * a green function" is `@blocking <param>` on a function, so `outside` makes a container block only through a
+   * call of its own parameter in a function that can be green. Reaching a call any other way (stored in a
+   * field, captured by a closure, called in an async function or a constructor) it changes nothing: the
+   * consumer sees an untagged parameter and adapts its green function (spawn per call) or is told it cannot.
+   */
+  private outsideIgnored(c: Container, v: number, position: number | undefined): boolean {
+    return this.isOutside(v) && (position === undefined || c.kind !== 'fn');
+  }
+
   solve(): void {
     const { col } = this;
     // Index first: making something green schedules the sites that may reach it.
@@ -117,6 +135,7 @@ export class Solver {
     }
     for (const c of col.containers) if (c.blocks && BAD_CONTAINER_CODES[c.kind]) this.reportBadContainer(c);
     this.checkBinds();
+    this.checkConstructs();
     this.checkCallbacks();
     this.checkThreadBlockers();
   }
@@ -184,6 +203,7 @@ export class Solver {
         const v = this.firstGreen(col.flow.values(arg.node), (x) => !arg.expr || col.typing.accepts(col.typing.typeAt(arg.expr), x));
         if (v === undefined) continue;
         const pos = col.paramPosition(arg.expr, c);
+        if (this.outsideIgnored(c, v, pos)) continue;
         if (pos !== undefined) this.hit(site, root, pos, { kind: 'param', site, position: pos, value: v });
         else this.hit(site, root, undefined, { kind: 'call', site, target: root, passes: { value: v, position: q } });
         if (c.always) return;
@@ -194,15 +214,21 @@ export class Solver {
       const cb = (site.node as ts.CallExpression).arguments?.[site.builtin.callback];
       const v = this.firstGreen(col.flow.values(site.args[site.builtin.callback] ?? -1), (t) => this.callbackAllows(site, t));
       if (v === undefined) return;
+      const pos = col.paramPosition(cb, c);
+      if (this.outsideIgnored(c, v, pos)) return;
       site.hot = true;
       site.hotTarget = v;
-      const pos = col.paramPosition(cb, c);
       this.apply(c, pos, pos === undefined ? { kind: 'callback', site, target: v } : { kind: 'param', site, position: pos, value: v });
       return;
     }
     for (const t of this.staticTargets(site)) {
       const tc = this.containerOfValue(t);
       if (tc === undefined || !tc.blocks) continue;
+      if (this.isOutside(t)) {
+        const pos = col.paramPosition(site.calleeExpr, c);
+        if (!this.outsideIgnored(c, t, pos)) this.hit(site, t, pos, { kind: 'param', site, position: pos!, value: t });
+        continue;
+      }
       if (tc.always || col.values[t]!.kind === 'root') {
         this.hit(site, t, undefined, { kind: 'call', site, target: t });
         return;
@@ -222,6 +248,7 @@ export class Solver {
         const v = this.firstGreen(col.flow.values(arg.node), (x) => pn < 0 || into.has(x));
         if (v === undefined) continue;
         const pos = col.paramPosition(arg.expr, c);
+        if (this.outsideIgnored(c, v, pos)) continue;
         if (pos !== undefined) this.hit(site, t, pos, { kind: 'param', site, position: pos, value: v });
         else this.hit(site, t, undefined, { kind: 'call', site, target: t, passes: { value: v, position: q } });
         if (c.always) return;
@@ -230,6 +257,7 @@ export class Solver {
     const v = this.firstGreen(this.flowTargets(site), (t) => this.calleeAllows(site, t));
     if (v !== undefined) {
       const pos = col.paramPosition(site.calleeExpr, c);
+      if (this.outsideIgnored(c, v, pos)) return;
       this.hit(site, v, pos, pos === undefined ? { kind: 'call', site, target: v } : { kind: 'param', site, position: pos, value: v });
     }
   }
@@ -255,9 +283,15 @@ export class Solver {
     return { node: site.args[q] ?? -1, expr: args[q + shift] };
   }
 
+  /** A green value among `values` that `ok` accepts, a function of this program rather than `outside` when both. */
   private firstGreen(values: Iterable<number>, ok: (v: number) => boolean): number | undefined {
-    for (const v of values) if (this.isGreenValue(v) && ok(v)) return v;
-    return undefined;
+    let outside: number | undefined;
+    for (const v of values) {
+      if (!this.isGreenValue(v) || !ok(v)) continue;
+      if (!this.isOutside(v)) return v;
+      outside ??= v;
+    }
+    return outside;
   }
 
   /** Field-based flow merges every `m` property; the callee's declared type narrows the targets back. */
@@ -315,8 +349,13 @@ export class Solver {
     return undefined;
   }
 
+  /** May `f.bind(...)` bind a green function? What a library's outside callers pass counts only in green code:
+   * plain code of a library keeps its own `bind` (its outside callers adapt what they pass, see outsideIgnored). */
   private bindIsGreen(site: Site): boolean {
-    for (const t of this.col.flow.values(site.callee)) if (this.isGreenValue(t) && this.calleeAllows(site, t)) return true;
+    for (const t of this.col.flow.values(site.callee)) {
+      if (this.isOutside(t) && !site.container.blocks) continue;
+      if (this.isGreenValue(t) && this.calleeAllows(site, t)) return true;
+    }
     return false;
   }
 
@@ -362,7 +401,42 @@ export class Solver {
     if (c.kind === 'ctor' || c.kind === 'static') name = name.replace(/^constructor of /, '');
     else if (c.kind === 'getter' || c.kind === 'setter' || c.kind === 'private') name = name.split('.').pop()!;
     else if (c.kind === 'script') name = c.sourceFile.fileName;
-    this.report(analysisDiagnostic(at, code, { name, target, where: location(at) }), c.sourceFile);
+    this.report(analysisDiagnostic(at, code, { name, target, where: location(at), ...this.fixArgs(c, r, target) }), c.sourceFile);
+  }
+
+  /** The parts of a bad container's fix that depend on what it calls and where (GL1014's call, GL1017's). */
+  private fixArgs(c: Container, r: Reason, target: string): Record<string, string> {
+    if (c.kind === 'async') {
+      // `spawn(() => fetchIt(...))` when the target has a callable name; else the call as written.
+      if (/^[\w$]+$/.test(target)) return { call: `${target}(...)` };
+      if (r.kind === 'call' || r.kind === 'param' || r.kind === 'callback') {
+        const n = r.site.node;
+        const callee = ts.isCallExpression(n) || ts.isNewExpression(n) ? n.expression : n.tag;
+        const text = callee.getText(c.sourceFile).replace(/\s+/g, ' ');
+        return { call: text.length <= 40 ? `${text}(...)` : 'the blocking call' };
+      }
+      return { call: '{ the blocking loop }' };
+    }
+    if (c.kind === 'default') {
+      const p = c.node as ts.ParameterDeclaration;
+      const fn = containerName(this.col.containerOf.get(p.parent) ?? c);
+      if (ts.isIdentifier(p.name)) return { of: `of parameter ${p.name.text}`, fix: `default it in the body (\`${p.name.text} ??= ...\`)` };
+      return {
+        of: `in a destructured parameter of ${fn}`,
+        fix: 'take the parameter whole and destructure it in the body (`const { a = ... } = options;`), where a default can block',
+      };
+    }
+    return {};
+  }
+
+  /** `new F()` of a green function: a construct call cannot be a green call (the generator has no [[Construct]]). */
+  private checkConstructs(): void {
+    for (const { node, callee, container } of this.col.constructs) {
+      const v = this.firstGreen(this.col.flow.values(callee), (x) => !this.isOutside(x));
+      if (v === undefined || this.isOutside(v)) continue;
+      const text = skipOuter(node.expression).getText(container.sourceFile).replace(/\s+/g, ' ');
+      this.report(analysisDiagnostic(node, 'GL1020', { fn: valueName(this.col.values[v]!), callee: text.length <= 40 ? text : valueName(this.col.values[v]!) }), container.sourceFile);
+    }
   }
 
   private checkBinds(): void {
@@ -392,10 +466,13 @@ export class Solver {
         for (const v of this.col.flow.values(site.args[i]!)) {
           if (this.isGreenValue(v) && typing.accepts(typing.typeAt(arg), v)) {
             green = v;
-            if (v !== this.col.outside) break; // prefer naming a function of this program
+            if (!this.isOutside(v)) break; // prefer naming a function of this program
           }
         }
         if (green === undefined) continue;
+        // What an outside caller passes reaches untransformed code green only through a function tagged
+        // `@blocking <param>` (it blocks): adapt it there. Plain code stays as written; its callers adapt.
+        if (this.isOutside(green) && !site.container.blocks) continue;
         const use = callbackUse(this.checker, site.node, i, arg);
         const code = CALLBACK_CODES[use];
         if (use !== 'result' && use !== 'executor') {
@@ -404,7 +481,7 @@ export class Solver {
           set.add(arg);
         }
         // What an outside caller may pass is adapted (plain functions pass through adaptSpawn), not reported.
-        if (green === this.col.outside) continue;
+        if (this.isOutside(green)) continue;
         if (reported.has(code)) continue;
         reported.add(code);
         this.report(analysisDiagnostic(arg, code, { fn: valueName(this.col.values[green]!), callee: this.calleeText(site) }), site.container.sourceFile);

@@ -115,11 +115,12 @@ export class Typing {
     if (!this.canHoldFunction(place)) return false;
     const target = this.checker.getNonNullableType(place);
     if (target.getCallSignatures().length === 0) return true;
-    if (this.placeIsGeneric(target) || this.isGenericValue(v)) return true;
     // Arity first, from the syntax: a function needing more arguments than the place ever passes cannot be
-    // there (checked before the far costlier assignability).
+    // there (checked before the far costlier assignability). It holds for generic values and places too: the
+    // methods of a generic class (`_siftDown(start, end, item: T)`) are not every typed callback.
     const need = this.requiredArguments(v);
     if (need > 0 && need > this.maxArguments(target)) return false;
+    if (this.placeIsGeneric(target) || this.isGenericValue(v)) return true;
     const vt = this.valueType(v);
     if (vt === undefined || vt.getCallSignatures().length === 0) return true;
     return this.checker.isTypeAssignableTo(vt, target);

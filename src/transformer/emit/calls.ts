@@ -182,6 +182,12 @@ export class CallRewriter {
       return f.createCallExpression(ctx.helper('bind'), undefined, [recv, ...args]);
     }
     if (site.builtin !== undefined) {
+      const staticOwner = site.builtin.includes('.prototype.') || site.builtin.startsWith('TypedArray.') ? undefined : site.builtin.split('.')[0]!;
+      if (builtins[site.builtin] !== undefined && ref.memberOf === undefined && staticOwner !== undefined) {
+        // `const from = Array.from; from(xs)`: a static built-in needs no receiver but its constructor.
+        const fn = f.createElementAccessExpression(ctx.helper('builtins'), f.createStringLiteral(site.builtin));
+        return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(fn, call()), undefined, [f.createIdentifier(staticOwner), ...args]));
+      }
       if (builtins[site.builtin] !== undefined && ref.memberOf !== undefined) {
         const recv = (ref.value as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
         const fn = f.createElementAccessExpression(ctx.helper('builtins'), f.createStringLiteral(site.builtin));
