@@ -139,6 +139,8 @@ export class Collector {
   private boundValues = new Map<string, number>();
   private constNodes = new Map<number, number>();
   private varNodes = new Map<ts.Symbol | ts.Node, number>();
+  /** The flow nodes of (non-rest) parameters. */
+  private paramVarNodes = new Set<number>();
   private propNodes = new Map<string, number>();
   private retNodes = new Map<ts.Node, number>();
   private callResults = new Map<ts.Node, number>();
@@ -208,6 +210,9 @@ export class Collector {
   private openToOutside(): void {
     this.outside = this.values.length;
     this.values.push({ kind: 'outside' });
+    // It moves only from parameter to parameter (`twice(cb) { run(cb); }`): stored in a field, an element or a
+    // variable it could make no function conditional (outsideIgnored in solve.ts), only blur the analysis.
+    this.flow.restrict(this.outside, (n) => this.paramVarNodes.has(n));
     const open = new Set<FunctionLike>();
     const addFn = (e: ts.Expression | undefined) => {
       if (isFunctionExpr(e)) open.add(skipOuter(e) as FunctionLike);
@@ -309,6 +314,8 @@ export class Collector {
         : this.flow.newNode();
       this.flow.label(n, () => nodeLabel(key));
       this.varNodes.set(key, n);
+      const d = (key as ts.Symbol).flags !== undefined && (key as ts.Node).kind === undefined ? (key as ts.Symbol).valueDeclaration : undefined;
+      if (d && ts.isParameter(d) && ts.isIdentifier(d.name) && !d.dotDotDotToken) this.paramVarNodes.add(n);
     }
     return n;
   }

@@ -37,10 +37,21 @@ export class FlowGraph {
     return this.sets.length;
   }
 
+  /** A value that may only be in some nodes (restrict()). */
+  private restricted = -1;
+  private restrictedTo: (node: number) => boolean = () => true;
+
+  /** `value` gets only into nodes `allowed` accepts, whatever the edges say. */
+  restrict(value: number, allowed: (node: number) => boolean): void {
+    this.restricted = value;
+    this.restrictedTo = allowed;
+  }
+
   addValue(node: number, value: number): void {
     if (node < 0) return;
     let s = this.sets[node];
     if (s !== undefined && s.has(value)) return;
+    if (value === this.restricted && !this.restrictedTo(node)) return;
     const filter = this.filters[node];
     if (filter !== undefined && !filter(value)) return;
     if (s === undefined) this.sets[node] = s = new Set();

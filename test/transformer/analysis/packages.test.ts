@@ -146,6 +146,8 @@ describe('a consumer that sees only the .js and the .d.ts', () => {
 describe('a library build (declaration: true): its exports are called from outside', () => {
   const src = `
 import { EventEmitter } from 'node:events';
+import { sleep } from 'greenlets';
+export function pause() { sleep(0); }
 export function run(cb: () => void) { cb(); }
 export function twice(cb: () => void) { run(cb); run(cb); }
 export function listen(em: EventEmitter, fn: (x: string) => void) { em.on('x', fn); }
@@ -160,21 +162,32 @@ export function usesInternal() { internal(() => 1); }
 
   it('calls through parameters of exported functions are dynamic and make them green for green callbacks only', () => {
     const a = analyze({ 'lib.ts': src }, { library: true });
-    expect(a.green('lib.ts')).toEqual(['Conn.deliver', 'run', 'twice']);
+    // Conn.deliver calls what the constructor stored: no `@blocking <param>` tag can say that, so it stays
+    // plain and a consumer passing a green onMessage adapts it (spawn per call) as for any untransformed code.
+    expect(a.green('lib.ts')).toEqual(['pause', 'run', 'twice']);
     expect(a.call('lib.ts', 'cb()')).toEqual({ kind: 'dynamic' });
-    expect(a.call('lib.ts', 'this.onMessage(m)')).toEqual({ kind: 'dynamic' });
+    expect(a.call('lib.ts', 'this.onMessage(m)')).toBe('plain');
     const cond = a.file('lib.ts').conditional!;
     expect([...cond].map(([fn, names]) => `${(fn as { name?: { getText(): string } }).name?.getText()}(${names.join(',')})`).sort()).toEqual(['run(cb)', 'twice(cb)']);
-    // what an outside caller passes on to untransformed code is adapted (plain functions pass through), quietly
-    expect([...a.file('lib.ts').spawnAdapted].map((e) => e.getText())).toEqual(['fn']);
+    // listen is plain (untagged): an outside caller adapts what it passes to it; plain code is left as written
+    expect([...a.file('lib.ts').spawnAdapted].map((e) => e.getText())).toEqual([]);
     expect(a.diagnostics()).toEqual([]);
     expect(a.explain('lib.ts', 'run')).toEqual([
-      'run calls its parameter cb at lib.ts:3:39; it is exported, so a caller outside this program may pass a green function as cb (it blocks only when one does)',
+      'run calls its parameter cb at lib.ts:5:39; it is exported, so a caller outside this program may pass a green function as cb (it blocks only when one does)',
     ]);
+  });
+
+  it('a library that does not use greenlets is plain code: nothing is opened to outside callers', () => {
+    const plain = src.replace("import { sleep } from 'greenlets';\nexport function pause() { sleep(0); }", '');
+    expect(plain).not.toMatch(/greenlets/);
+    const a = analyze({ 'lib.ts': plain }, { library: true });
+    expect(a.green('lib.ts')).toEqual([]);
+    expect(a.file('lib.ts').spawnAdapted.size).toBe(0);
+    expect(a.diagnostics()).toEqual([]);
   });
 
   it('an application (no declarations) sees all its callers: nothing there is green', () => {
     const a = analyze({ 'lib.ts': src });
-    expect(a.green('lib.ts')).toEqual([]);
+    expect(a.green('lib.ts')).toEqual(['pause']);
   });
 });
