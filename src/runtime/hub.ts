@@ -305,11 +305,17 @@ export class Hub {
     const main = this.main;
     if (main._gen !== null && main._pending === RESUME_NONE) {
       this.scheduleThrow(main, new LoopExit('This operation would block forever: nothing left can wake the main greenlet'));
+      // Main may catch it and block again with nothing to wake it: Node emits beforeExit again only if the loop
+      // came alive meanwhile (the throw runs in a microtask, which does not count), and gevent raises LoopExit
+      // at every such call, so keep the loop alive for one more turn.
+      setImmediate(noop);
     }
   };
 }
 
 keepShape(new Callback(() => undefined, undefined)); // shapes.ts
+
+function noop(): void {}
 
 /**
  * The process event `greenlets run` emits when the program's main module has finished (where gevent's interpreter

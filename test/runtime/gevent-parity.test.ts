@@ -167,3 +167,28 @@ describe("a program's first greenlet knows its spawner", () => {
     expect(r.stdout).toBe('true MainGreenlet\n');
   });
 });
+
+describe('LoopExit at every blocking call that nothing can wake (gevent)', () => {
+  it('main that caught one LoopExit and blocks forever again gets another, and finishes normally', () => {
+    const dist = (f: string) => JSON.stringify(new URL(`../../dist/${f}`, import.meta.url).href);
+    const code = `
+      const { GREEN, LoopExit, runMain } = await import(${dist('index.js')});
+      const { Event } = await import(${dist('event.js')});
+      const { Queue } = await import(${dist('queue.js')});
+      await runMain(function* () {
+        for (const [what, block] of [['Event.wait', () => { const e = new Event(); return e.wait[GREEN].call(e); }],
+                                     ['Queue.get', () => { const q = new Queue(); return q.get[GREEN].call(q); }]]) {
+          try {
+            yield* block();
+          } catch (e) {
+            console.log(what, e instanceof LoopExit);
+          }
+        }
+        console.log('main continues');
+      });`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('Event.wait true\nQueue.get true\nmain continues\n');
+    expect(r.status).toBe(0);
+  });
+});
