@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createProjectTransformer } from '../../../src/transformer/index.js';
-import type { GreenletsDiagnostic } from '../../../src/transformer/api.js';
+import type { GreenletsDiagnostic, TransformOptions } from '../../../src/transformer/api.js';
 import { repoRoot } from '../analysis/helpers.js';
 import { ensureRuntimeBuilt } from '../support/run.js';
 
@@ -17,7 +17,7 @@ export interface Built {
   js: Record<string, string>;
 }
 
-export function buildAndRun(files: Record<string, string>, compilerOptions: Record<string, unknown> = {}): Built {
+export function buildAndRun(files: Record<string, string>, compilerOptions: Record<string, unknown> = {}, options: TransformOptions = {}): Built {
   ensureRuntimeBuilt();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gl-build-run-'));
   fs.mkdirSync(path.join(dir, 'src'));
@@ -35,7 +35,7 @@ export function buildAndRun(files: Record<string, string>, compilerOptions: Reco
       include: ['src'],
     }),
   );
-  const r = createProjectTransformer({ tsconfig: path.join(dir, 'tsconfig.json') }, ).emit();
+  const r = createProjectTransformer({ tsconfig: path.join(dir, 'tsconfig.json'), options }).emit();
   const js: Record<string, string> = {};
   for (const name of Object.keys(files)) {
     const base = name.replace(/\.ts$/, '');
