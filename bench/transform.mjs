@@ -230,6 +230,64 @@ async function prepare(work) {
   return { project };
 }
 
+const GROUPS = ['call', 'cpu', 'throughput', 'analysis'];
+/** Which case group a table row (by its label) or a raw-run line (by its case name) belongs to. */
+function groupOf(line) {
+  const label = line.replace(/^\|\s*/, '').replace(/^-\s*/, '');
+  const kind = /^(call|cpu|throughput|analysis):\S/.exec(label)?.[1];
+  if (kind) return kind;
+  if (/^(call to a green|\s*\(same, a dynamic|\s*\(the floor: a hand-written)/.test(label)) return 'call';
+  if (/^CPU-bound/.test(label)) return 'cpu';
+  if (/^(transform throughput|\s*\(same, analysis cached|\s*\(same, forceGreen|\s*\(the floor: ts\.transpileModule)/.test(label)) return 'throughput';
+  if (/^(whole-program analysis|\s*\(after the program|\s*\(analyzeProgram of)/.test(label)) return 'analysis';
+  return null;
+}
+
+function readSection(file, name) {
+  if (!fs.existsSync(file)) return null;
+  const text = fs.readFileSync(file, 'utf8');
+  const i = text.indexOf(`<!-- bench:${name}:start -->`);
+  const j = text.indexOf(`<!-- bench:${name}:end -->`);
+  return i < 0 || j < i ? null : text.slice(i, j);
+}
+
+/**
+ * A run of some groups (--only) rewrites only their rows and raw runs; the other groups' rows, raw runs and the
+ * date and load of the run that measured them are kept from the section as it was.
+ */
+function mergePartial(old, md) {
+  if (old === null) return md;
+  const rowsOf = (t) => t.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| benchmark') && groupOf(l) !== null);
+  const rawOf = (t) => t.split('\n').filter((l) => /^- (call|cpu|throughput|analysis):\S/.test(l));
+  const kept = (ls) => ls.filter((l) => !ONLY.includes(groupOf(l)));
+  const fresh = (ls) => ls.filter((l) => ONLY.includes(groupOf(l)));
+  const rows = GROUPS.flatMap((g) => (ONLY.includes(g) ? fresh(rowsOf(md)) : kept(rowsOf(old))).filter((l) => groupOf(l) === g));
+  const raw = GROUPS.flatMap((g) => (ONLY.includes(g) ? fresh(rawOf(md)) : kept(rawOf(old))).filter((l) => groupOf(l) === g));
+  const keptGroups = GROUPS.filter((g) => !ONLY.includes(g));
+  const oldWhen = old.split('\n').filter((l) => /^- (date|load average)/.test(l)).map((l) => l.slice(2)).join('; ');
+  const note = `- the ${keptGroups.join(', ')} rows (and raw runs) are from an earlier run: ${oldWhen.replace(/^.*?(date:)/, '$1')}`;
+  const lines = md.split('\n');
+  const out = [];
+  let inTable = false;
+  for (const l of lines) {
+    if (l.startsWith('| ---')) {
+      out.push(l, ...rows);
+      inTable = true;
+      continue;
+    }
+    if (inTable && l.startsWith('| ')) continue;
+    inTable = false;
+    if (/^- (call|cpu|throughput|analysis):\S/.test(l)) continue;
+    if (l === '### Raw runs') {
+      out.push(l, '', ...raw);
+      continue;
+    }
+    out.push(l);
+    if (l.startsWith('- load average')) out.push(note);
+  }
+  return out.join('\n').replace(/(### Raw runs\n\n(?:- .*\n)*)\n+/, '$1');
+}
+
 function writeSection(file, name, body) {
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
@@ -387,7 +445,8 @@ ${raw}
 `;
   console.log(md);
   if (!process.argv.includes('--no-write')) {
-    writeSection(path.join(ROOT, 'BENCHMARKS.md'), 'transform', md);
+    const file = path.join(ROOT, 'BENCHMARKS.md');
+    writeSection(file, 'transform', GROUPS.every((g) => ONLY.includes(g)) ? md : mergePartial(readSection(file, 'transform'), md));
     say('wrote the transform section of BENCHMARKS.md');
   }
   fs.rmSync(work, { recursive: true, force: true });
