@@ -2,7 +2,7 @@
 import type ts from 'typescript';
 import type { GreenletsDiagnostic, TransformOptions } from '../transformer/api.js';
 import type { ProjectTransformer } from '../transformer/index.js';
-import type { TransformerApi } from '../integrations/transformer-api.js';
+import type { TransformerApi } from '../transformer/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { buildHelp } from './help.js';
 import { Progress } from './progress.js';

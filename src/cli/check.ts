@@ -3,7 +3,7 @@ import path from 'node:path';
 import type ts from 'typescript';
 import type { TransformOptions } from '../transformer/api.js';
 import type { ProjectTransformer } from '../transformer/index.js';
-import type { FunctionLike } from '../integrations/transformer-api.js';
+import type { FunctionLike } from '../transformer/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { checkHelp } from './help.js';
 import { loadProject } from './project.js';

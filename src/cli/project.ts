@@ -7,7 +7,7 @@ import type ts from 'typescript';
 import type { GreenletsDiagnostic, TransformOptions } from '../transformer/api.js';
 import type { ProjectTransformer } from '../transformer/index.js';
 import { packageTypePaths } from '../integrations/package-info.js';
-import type { TransformerApi } from '../integrations/transformer-api.js';
+import type { TransformerApi } from '../transformer/index.js';
 
 export interface LoadedProject {
   tx: TransformerApi;
@@ -17,8 +17,8 @@ export interface LoadedProject {
 }
 
 export async function transformerModules(): Promise<{ tx: TransformerApi; index: typeof import('../transformer/index.js') }> {
-  const [tx, index] = await Promise.all([import('../integrations/transformer-api.js'), import('../transformer/index.js')]);
-  return { tx, index };
+  const index = await import('../transformer/index.js');
+  return { tx: index, index };
 }
 
 /** The compiler options of the config with greenlets' `paths` added (the project's own mappings win). */

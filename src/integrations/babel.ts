@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { FileTransformer } from './file-transformer.js';
 import { OptionsError, resolveOptions, shouldTransform, type GreenletsOptions } from './options.js';
-import type { TransformerApi } from './transformer-api.js';
+import type { TransformerApi } from '../transformer/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -81,7 +81,7 @@ export default function greenletsBabel(api: BabelApi, raw: GreenletsOptions | un
         const source = state.file.code;
         let r = files.warm(filename, source);
         if (r === null) {
-          tx ??= require('./transformer-api.js') as TransformerApi;
+          tx ??= require('../transformer/index.js') as TransformerApi;
           r = files.transform(filename, source, tx);
         }
         for (const w of r.warnings) process.stderr.write(w + '\n');

@@ -12,7 +12,7 @@ import { needsCompile, shouldTransform, type ResolvedOptions } from './options.j
 import { isPackageSpecifier, resolvePackageFile } from './package-info.js';
 import { findTsconfig, ProjectSession, withInlineMap } from './project-session.js';
 import { isPathSpecifier, resolveTsStyle } from './ts-resolve.js';
-import type { TransformerApi } from './transformer-api.js';
+import type { TransformerApi } from '../transformer/index.js';
 
 type ResolveFilename = (request: string, parent: { filename?: string | null } | undefined, isMain: boolean, options?: unknown) => string;
 interface CompilingModule {
@@ -69,7 +69,7 @@ export function installCommonJs(options: ResolvedOptions): CommonJsLoader {
     const warm = session.warm(filename);
     if (warm !== null) return warm;
     if (process.env.GREENLETS_TRACE === '1') process.stderr.write(`greenlets: transforming ${filename} on the main thread\n`);
-    tx ??= module.createRequire(import.meta.url)('./transformer-api.js') as TransformerApi;
+    tx ??= module.createRequire(import.meta.url)('../transformer/index.js') as TransformerApi;
     const r = session.transform(filename, tx);
     const errors = r.diagnostics.filter((d) => d.category === 'error');
     const text = r.diagnostics.map((d) => formatDiagnostic(d)).join('\n');

@@ -9,7 +9,7 @@ import { formatDiagnostic } from '../transformer/diagnostics.js';
 import type { CachedFile } from './cache.js';
 import type { ResolvedOptions } from './options.js';
 import { findTsconfig, ProjectSession } from './project-session.js';
-import type { TransformerApi } from './transformer-api.js';
+import type { TransformerApi } from '../transformer/index.js';
 
 export interface FileResult extends CachedFile {
   errors: string[];

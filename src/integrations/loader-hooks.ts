@@ -18,7 +18,7 @@ import { isPackageSpecifier, packageRoot, packageVersion, resolvePackageFile } f
 import { findTsconfig, ProjectSession, withInlineMap } from './project-session.js';
 import { isPathSpecifier, resolveTsStyle } from './ts-resolve.js';
 import type { CachedFile } from './cache.js';
-import type { TransformerApi } from './transformer-api.js';
+import type { TransformerApi } from '../transformer/index.js';
 
 export interface LoaderData {
   options: GreenletsOptions;
@@ -73,12 +73,12 @@ export function release(): void {
 }
 
 async function loadTransformer(): Promise<TransformerApi> {
-  tx ??= (await import('./transformer-api.js')) as TransformerApi;
+  tx ??= (await import('../transformer/index.js')) as TransformerApi;
   return tx;
 }
 
 function loadTransformerSync(): TransformerApi {
-  tx ??= createRequire(import.meta.url)('./transformer-api.js') as TransformerApi;
+  tx ??= createRequire(import.meta.url)('../transformer/index.js') as TransformerApi;
   return tx;
 }
 

@@ -11,8 +11,8 @@ import { hash, ProjectCache, toolStamp, type CachedFile } from './cache.js';
 import { loadClosure } from './load-closure.js';
 import { moduleFormat, type ModuleFormat } from './module-format.js';
 import { needsCompile, shouldTransform, type ResolvedOptions } from './options.js';
-import { forgetLibraryFiles, ProjectProgram, type ProjectRef } from './project-program.js';
-import type { TransformerApi } from './transformer-api.js';
+import type { ProjectProgram, ProjectRef, TransformerApi } from '../transformer/index.js';
+import { packageTypePaths } from './package-info.js';
 
 /** 'loader': files run by Node, each in the module format Node gives it. 'bundler': ES modules (CommonJS for .cts/.cjs). */
 export type SessionMode = 'loader' | 'bundler';
@@ -30,6 +30,7 @@ export function findTsconfig(dir: string): string | null {
 export class ProjectSession {
   readonly cache: ProjectCache;
   private program: ProjectProgram | undefined;
+  private tx: TransformerApi | undefined;
   /** This process's results of the current generation (also on disk when the cache is on). */
   private results = new Map<string, { source: string | null; result: CachedFile }>();
   private diagnosticsValue: GreenletsDiagnostic[] = [];
@@ -89,7 +90,8 @@ export class ProjectSession {
   }
 
   private getProgram(tx: TransformerApi): ProjectProgram {
-    if (this.program === undefined) this.program = new ProjectProgram(tx, this.ref, this.options.transform);
+    this.tx = tx;
+    if (this.program === undefined) this.program = new tx.ProjectProgram(this.ref, this.options.transform, { typePaths: packageTypePaths() });
     else this.program.refresh();
     return this.program;
   }
@@ -178,7 +180,7 @@ export class ProjectSession {
   /** Forget the program (its memory), keeping the results; a later transform builds it again. */
   release(): void {
     this.program = undefined;
-    forgetLibraryFiles();
+    this.tx?.forgetLibraryFiles();
   }
 
   /** This process's transformed files of one format. */

@@ -15,7 +15,7 @@ import path from 'node:path';
 import type ts from 'typescript';
 import type { GreenletsDiagnostic } from '../transformer/api.js';
 import { resolveOptions, shouldTransform, type GreenletsOptions, type ResolvedOptions } from './options.js';
-import type { TransformerApi } from './transformer-api.js';
+import type { TransformerApi } from '../transformer/index.js';
 
 type TsModule = typeof ts;
 
@@ -41,7 +41,7 @@ function transformerApi(handed: TsModule): TransformerApi {
   stand.exports = handed;
   require.cache[tsPath] = stand;
   try {
-    api = require('./transformer-api.js') as TransformerApi;
+    api = require('../transformer/index.js') as TransformerApi;
   } finally {
     if (previous !== undefined) require.cache[tsPath] = previous;
     else delete require.cache[tsPath];

@@ -13,7 +13,7 @@ import { FileTransformer, fileOfId } from './file-transformer.js';
 import { resolveOptions, shouldTransform, type GreenletsOptions } from './options.js';
 import { isPackageSpecifier, resolvePackageFile } from './package-info.js';
 import { isPathSpecifier, resolveTsStyle } from './ts-resolve.js';
-import type { TransformerApi } from './transformer-api.js';
+import type { TransformerApi } from '../transformer/index.js';
 
 const PACKAGE_SPECIFIER = /^greenlets(?:\/.*)?$/;
 
@@ -45,7 +45,7 @@ export const unpluginFactory: UnpluginFactory<GreenletsOptions | undefined, fals
       const file = fileOfId(id)!;
       let r = files.warm(file, code);
       if (r === null) {
-        tx ??= (await import('./transformer-api.js')) as TransformerApi;
+        tx ??= (await import('../transformer/index.js')) as TransformerApi;
         r = files.transform(file, code, tx);
       }
       for (const w of r.warnings) this.warn(w);
@@ -58,7 +58,7 @@ export const unpluginFactory: UnpluginFactory<GreenletsOptions | undefined, fals
       // (the session re-analysed the project) and go out with the update, though their own text did not change.
       async handleHotUpdate(ctx: HmrContext) {
         if (!shouldTransform(ctx.file, options)) return undefined;
-        tx ??= (await import('./transformer-api.js')) as TransformerApi;
+        tx ??= (await import('../transformer/index.js')) as TransformerApi;
         const others = files.changed(ctx.file, await ctx.read(), tx);
         if (others.length === 0) return undefined;
         const modules: ModuleNode[] = [...ctx.modules];

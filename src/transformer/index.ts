@@ -14,7 +14,7 @@ import { createGreenletsTransformer, type AnalysisLookup } from './emit/transfor
 import { createDeclarationsTransformer } from './emit/declarations.js';
 import { singleFileHost } from './emit/program-host.js';
 import { analyzeProgram } from './analysis/analyze.js';
-import { createProjectAnalysis, type ProjectAnalysis } from './analysis/project.js';
+import { ProjectProgram } from './project-program.js';
 import { rekeyAnalysis } from './emit/rekey.js';
 import { tsDiagnostics } from './emit/ts-diagnostics.js';
 
@@ -22,6 +22,10 @@ export type { GreenletsDiagnostic, TransformOptions, TransformResult, PatchOptio
 export { formatDiagnostic, filterDiagnostics } from './diagnostics.js';
 export { createGreenletsTransformer, createDeclarationsTransformer, type AnalysisLookup };
 export { DEFAULT_RUNTIME_MODULE } from './emit/context.js';
+// What the integrations use (they load this module only when a file is not in their disk cache).
+export { ts, analyzeProgram, forceGreenAnalysis, rekeyAnalysis, tsDiagnostics };
+export type { FileAnalysis, FunctionLike, ProgramAnalysis } from './analysis/types.js';
+export { ProjectProgram, forgetLibraryFiles, type ModuleFormat, type ProjectRef, type ProjectProgramOptions } from './project-program.js';
 
 export function analyzeProgramFor(program: ts.Program, options: TransformOptions): ProgramAnalysis {
   return analyzeProgram(program, options);
@@ -30,14 +34,15 @@ export function analyzeProgramFor(program: ts.Program, options: TransformOptions
 // ---- the project a file belongs to ----------------------------------------------------------------------
 
 /** Per process: one whole-program analysis per tsconfig (and analysis options), reused by every file. */
-const projects = new Map<string, ProjectAnalysis>();
+const projects = new Map<string, ProjectProgram>();
 /** tsconfig paths that do not parse, or whose program does not contain a file, are remembered as such. */
 const configFiles = new Map<string, boolean>();
 
-function projectFor(tsconfig: string, options: TransformOptions): ProjectAnalysis {
+function projectFor(tsconfig: string, options: TransformOptions): ProjectProgram {
   const key = `${path.resolve(tsconfig)}\0${JSON.stringify(options.patch ?? null)}`;
   let p = projects.get(key);
-  if (p === undefined) projects.set(key, (p = createProjectAnalysis(tsconfig, { patch: options.patch })));
+  // Files on disk are re-checked at most every 250 ms (watchers call invalidateProjects to be exact).
+  if (p === undefined) projects.set(key, (p = new ProjectProgram({ tsconfig: path.resolve(tsconfig), roots: [] }, { patch: options.patch }, { recheckMs: 250 })));
   return p;
 }
 
@@ -46,7 +51,7 @@ function projectFor(tsconfig: string, options: TransformOptions): ProjectAnalysi
  * tsconfig.json above the file whose program contains it (design.md §2: per-file paths decide as the build).
  * Undefined when there is none: the file is then analysed with what it imports.
  */
-export function projectOf(fileName: string, options: TransformOptions = {}): ProjectAnalysis | undefined {
+export function projectOf(fileName: string, options: TransformOptions = {}): ProjectProgram | undefined {
   const file = path.resolve(fileName);
   const candidates: string[] = [];
   if (options.tsconfig !== undefined) candidates.push(path.resolve(options.tsconfig));
@@ -73,7 +78,7 @@ export function projectOf(fileName: string, options: TransformOptions = {}): Pro
 
 /** Forget the per-process project analyses (all, or the ones that read `fileName`): a watcher saw a change. */
 export function invalidateProjects(fileName?: string): void {
-  for (const p of projects.values()) p.invalidate(fileName);
+  for (const p of projects.values()) if (fileName === undefined || p.includes(fileName)) p.invalidate(fileName);
   if (fileName === undefined) {
     projects.clear();
     configFiles.clear();
@@ -299,3 +304,6 @@ function forcedProgramAnalysis(program: ts.Program): ProgramAnalysis {
     greenFraction: () => 1,
   };
 }
+
+/** The transformer as the integrations load it (lazily: only when a file is not in their disk cache). */
+export type TransformerApi = typeof import('./index.js');

@@ -87,7 +87,7 @@ beforeAll(() => {
     'warn.ts': `import { sleep } from 'greenlets';\nimport { readFileSync } from 'node:fs';\nfunction size(): number {\n  sleep(0);\n  return readFileSync(process.argv[1]!, 'utf8').length;\n}\nconsole.log('ran', size() > 0);\n`,
     'cjs/package.json': '{"type": "commonjs"}\n',
     // CommonJS has no top-level await, so its blocking code runs in a greenlet.
-    'cjs/main.ts': `import { spawn, joinall, sleep } from 'greenlets';\nconst { twice } = require('./lib');\nconst tool = require('./tool.cts');\nfunction work(n: number): number {\n  sleep(0.001 * n);\n  return twice(n);\n}\nfunction main(): void {\n  const gs = [1, 2, 3].map((n) => spawn(work, n));\n  joinall(gs);\n  console.log('cjs', gs.map((g) => g.value).join(','), tool.name, typeof module, typeof __filename);\n}\nspawn(main);\n`,
+    'cjs/main.ts': `import { spawn, joinall, sleep } from 'greenlets';\nconst { twice } = require('./lib');\nconst tool = require('./tool.cts');\nfunction work(n: number): number {\n  sleep(0.001 * n);\n  return twice(n);\n}\n// CommonJS cannot block at the top level, and (as in gevent) sleeping greenlets do not keep the program alive\n// once the main module has ended: a plain timer holds the loop until main is done.\nconst hold = setInterval(() => {}, 1000);\nfunction main(): void {\n  const gs = [1, 2, 3].map((n) => spawn(work, n));\n  joinall(gs);\n  console.log('cjs', gs.map((g) => g.value).join(','), tool.name, typeof module, typeof __filename);\n  clearInterval(hold);\n}\nspawn(main);\n`,
     'cjs/lib.ts': 'export function twice(n: number): number {\n  return n * 2;\n}\n',
     'cjs/tool.cts': `export const name = 'tool';\n`,
   });

@@ -1,17 +1,26 @@
 /**
- * The program a per-file path (loader, bundlers, Babel) analyses: the tsconfig's files (or, with no tsconfig,
- * the entry and what it imports), with `greenlets` resolved to this copy's declarations. The whole-program
- * analysis of it decides every file, as `greenlets build` decides them (design.md §2); each file is then
- * emitted alone (ts.transpileModule) in the module format Node or the bundler will load it as.
+ * The one per-file path of the transform: the program a file is decided in — the tsconfig's files, or the entry
+ * and what it imports (`greenlets run`, the loader, a file in no project) — and its whole-program analysis, so
+ * every file is decided as `greenlets build` decides it (design.md §2). Each file is then emitted alone
+ * (ts.transpileModule) in the module format its consumer loads it as. transform() (index.ts), the loader, the
+ * bundler plugins and Babel all go through it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type ts from 'typescript';
-import type { GreenletsDiagnostic, TransformOptions, TransformResult } from '../transformer/api.js';
-import type { ModuleFormat } from './module-format.js';
-import { nodeTypesRoot, packageTypePaths } from './package-info.js';
-import { isPathSpecifier, resolveTsStyle } from './ts-resolve.js';
-import type { FileAnalysis, ProgramAnalysis, TransformerApi } from './transformer-api.js';
+import ts from 'typescript';
+import type { GreenletsDiagnostic, TransformOptions, TransformResult } from './api.js';
+import { analyzeProgram } from './analysis/analyze.js';
+import { forceGreenAnalysis } from './analysis/force-green.js';
+import type { FileAnalysis, ProgramAnalysis } from './analysis/types.js';
+import { filterDiagnostics } from './diagnostics.js';
+import { createGreenletsTransformer } from './emit/transformer.js';
+import { rekeyAnalysis } from './emit/rekey.js';
+import { tsDiagnostics } from './emit/ts-diagnostics.js';
+import { nodeTypesRoot } from '../integrations/package-info.js';
+import { isPathSpecifier, resolveTsStyle } from '../integrations/ts-resolve.js';
+
+/** How a file's emitted JavaScript is loaded: as an ES module or as CommonJS. */
+export type ModuleFormat = 'module' | 'commonjs';
 
 export interface ProjectRef {
   /** Absolute path of tsconfig.json, or null for a program of loose files. */
@@ -36,8 +45,7 @@ export function forgetLibraryFiles(): void {
 }
 
 /** Compiler options of a program with no tsconfig.json: modern ESM, lenient checking (only the analysis reads it). */
-export function looseCompilerOptions(tx: TransformerApi, dir: string): ts.CompilerOptions {
-  const { ts } = tx;
+export function looseCompilerOptions(dir: string): ts.CompilerOptions {
   const o: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
@@ -68,25 +76,38 @@ export function looseCompilerOptions(tx: TransformerApi, dir: string): ts.Compil
  * DOM that the target's default library brings along (lib.dom.d.ts alone is 1.9 MB, half of what a small
  * program parses) is left out. A tsconfig that lists its libs, or a program without @types/node, keeps them.
  */
-function withoutDefaultDom(tsm: typeof ts, o: ts.CompilerOptions): ts.CompilerOptions {
+function withoutDefaultDom(o: ts.CompilerOptions): ts.CompilerOptions {
   if (o.lib !== undefined || o.noLib === true) return o;
-  if (!tsm.getAutomaticTypeDirectiveNames(o, tsm.sys).includes('node')) return o;
-  const lib = tsm.getDefaultLibFileName(o);
+  if (!ts.getAutomaticTypeDirectiveNames(o, ts.sys).includes('node')) return o;
+  const lib = ts.getDefaultLibFileName(o);
   return { ...o, lib: [lib === 'lib.d.ts' ? 'lib.es5.d.ts' : lib.replace(/\.full\.d\.ts$/, '.d.ts')] };
 }
 
-/** `greenlets` and its subpaths resolve to this copy's .d.ts files (unless the project maps them itself). */
-function withPackagePaths(o: ts.CompilerOptions): ts.CompilerOptions {
+/** `paths` entries added to the project's own (which win): the integrations point `greenlets` at their copy. */
+function withPaths(o: ts.CompilerOptions, extra: Record<string, string[]> | undefined): ts.CompilerOptions {
+  if (extra === undefined) return o;
   const own = o.paths ?? {};
   const paths: ts.MapLike<string[]> = { ...own };
-  for (const [spec, target] of Object.entries(packageTypePaths())) if (!(spec in own)) paths[spec] = target;
+  for (const [spec, target] of Object.entries(extra)) if (!(spec in own)) paths[spec] = target;
   return { ...o, paths };
+}
+
+export interface ProjectProgramOptions {
+  /** Module names resolved for the checker besides the project's `paths` (the integrations: `greenlets/*`). */
+  typePaths?: Record<string, string[]>;
+  /** analysis() checks the files' modification times at most this often (default: only on refresh()). */
+  recheckMs?: number;
 }
 
 export class ProjectProgram {
   readonly compilerOptions: ts.CompilerOptions;
   readonly rootNames: string[];
   readonly configDiagnostics: GreenletsDiagnostic[] = [];
+  /** TypeScript's reading of the tsconfig, as it reported it. */
+  readonly configErrors: ts.Diagnostic[] = [];
+  /** How many times the analysis was built (tests, benchmarks). */
+  builds = 0;
+  private checkedAt = 0;
   /** Directories whose listing decides the root files (a file added there may join the program). */
   readonly rootDirs: string[] = [];
   private readonly host: ts.CompilerHost;
@@ -98,11 +119,10 @@ export class ProjectProgram {
   private analysisCache: ProgramAnalysis | undefined;
 
   constructor(
-    readonly tx: TransformerApi,
     readonly ref: ProjectRef,
     readonly options: TransformOptions,
+    readonly programOptions: ProjectProgramOptions = {},
   ) {
-    const { ts } = tx;
     let base: ts.CompilerOptions;
     let fileNames: string[] = [];
     if (ref.tsconfig !== null) {
@@ -116,14 +136,15 @@ export class ProjectProgram {
         base = parsed.options;
         fileNames = parsed.fileNames;
       } else {
-        base = looseCompilerOptions(tx, path.dirname(ref.tsconfig));
+        base = looseCompilerOptions(path.dirname(ref.tsconfig));
       }
-      this.configDiagnostics.push(...tx.tsDiagnostics(errors, 'GL9010'));
+      this.configErrors.push(...errors);
+      this.configDiagnostics.push(...tsDiagnostics(errors, 'GL9010'));
       // JavaScript files the program imports are analysed too (the loader runs them through the transform).
       base = { ...base, allowJs: true, checkJs: base.checkJs ?? false, noEmit: true };
       if (ref.scope === 'entry') {
         fileNames = fileNames.filter((f) => /\.d\.[cm]?ts$/.test(f));
-        base = withoutDefaultDom(ts, base);
+        base = withoutDefaultDom(base);
       }
       const dirs = new Set<string>([path.dirname(ref.tsconfig)]);
       for (const f of fileNames) {
@@ -132,15 +153,14 @@ export class ProjectProgram {
       // An entry's program does not depend on the folders' listings (its roots are named, not globbed).
       if (ref.scope !== 'entry') this.rootDirs.push(...dirs);
     } else {
-      base = looseCompilerOptions(tx, path.dirname(ref.roots[0] ?? process.cwd()));
+      base = looseCompilerOptions(path.dirname(ref.roots[0] ?? process.cwd()));
     }
-    this.compilerOptions = withPackagePaths(base);
+    this.compilerOptions = withPaths(base, programOptions.typePaths);
     this.rootNames = [...new Set([...fileNames, ...ref.roots.map((r) => path.resolve(r))])];
     this.host = this.createHost();
   }
 
   private createHost(): ts.CompilerHost {
-    const { ts } = this.tx;
     const host = ts.createCompilerHost(this.compilerOptions, true);
     const read = host.getSourceFile.bind(host);
     const mtimeOf = (f: string): number => {
@@ -178,7 +198,6 @@ export class ProjectProgram {
   /** The program (built on first use; after refresh() found a change, rebuilt reusing what did not change). */
   getProgram(): ts.Program {
     if (this.program !== undefined) return this.program;
-    const { ts } = this.tx;
     let previous = this.lastProgram;
     // TypeScript does not follow require() in .ts files; the loader will load those files, so they join the
     // program as roots (a few rounds at most: each round only adds what the new files require).
@@ -197,7 +216,6 @@ export class ProjectProgram {
 
   /** Project files named by require('./x') calls in the program's own files. */
   private requiredFiles(program: ts.Program): string[] {
-    const { ts } = this.tx;
     const out: string[] = [];
     for (const sf of program.getSourceFiles()) {
       if (sf.isDeclarationFile || sf.fileName.includes('/node_modules/') || !sf.text.includes('require')) continue;
@@ -240,11 +258,45 @@ export class ProjectProgram {
   }
 
   analysis(): ProgramAnalysis {
+    const recheck = this.programOptions.recheckMs;
+    if (recheck !== undefined && this.program !== undefined && Date.now() - this.checkedAt >= recheck) {
+      this.checkedAt = Date.now();
+      this.refresh();
+    }
     const program = this.getProgram();
     if (this.analysisCache === undefined || this.analysisCache.program !== program) {
-      this.analysisCache = this.options.forceGreen ? forcedAnalysis(this.tx, program) : this.tx.analyzeProgram(program, this.options);
+      this.analysisCache = this.options.forceGreen ? forcedAnalysis(program) : analyzeProgram(program, this.options);
+      this.builds++;
+      this.checkedAt = Date.now();
     }
     return this.analysisCache;
+  }
+
+  /** Is this file one of the program's: a root, or (once built) an own file the program imports? */
+  includes(fileName: string): boolean {
+    const abs = path.resolve(fileName);
+    if (this.rootNames.includes(abs)) return true;
+    const program = this.program;
+    if (program === undefined) return false;
+    if (this.ownNames?.program !== program) this.ownNames = { program, names: new Set(this.ownFiles().map((sf) => path.resolve(sf.fileName))) };
+    return this.ownNames.names.has(abs);
+  }
+  private ownNames: { program: ts.Program; names: Set<string> } | undefined;
+
+  /** The program's type errors in one file. */
+  semanticDiagnostics(fileName: string): readonly ts.Diagnostic[] {
+    const sf = this.sourceFile(path.resolve(fileName));
+    return sf === undefined ? [] : this.getProgram().getSemanticDiagnostics(sf);
+  }
+
+  /** Forget the analysis (a watcher saw a change); with a name, also that file's parsed text and overlay. */
+  invalidate(fileName?: string): void {
+    this.program = undefined;
+    this.analysisCache = undefined;
+    if (fileName !== undefined) {
+      this.parsed.delete(path.resolve(fileName));
+      this.overlays.delete(path.resolve(fileName));
+    }
   }
 
   /** Files of the program the transform rewrites: its own sources, not declarations or node_modules. */
@@ -269,7 +321,7 @@ export class ProjectProgram {
 
   /** The file a module specifier in `importer` names, as the program resolves it (undefined: none). */
   resolveModule(specifier: string, importer: string): string | undefined {
-    return this.tx.ts.resolveModuleName(specifier, importer, this.compilerOptions, this.host).resolvedModule?.resolvedFileName;
+    return ts.resolveModuleName(specifier, importer, this.compilerOptions, this.host).resolvedModule?.resolvedFileName;
   }
 
   /** Make `fileName` part of the program (a file nothing statically imports: a dynamic import, a worker). */
@@ -295,7 +347,9 @@ export class ProjectProgram {
     return this.getProgram().getSourceFile(fileName);
   }
 
-  fileAnalysis(fileName: string): FileAnalysis | undefined {
+  /** The analysis of one file, with `code` as its text when given and not the text on disk. */
+  fileAnalysis(fileName: string, code?: string): FileAnalysis | undefined {
+    if (code !== undefined) this.setOverlay(fileName, code === readOrUndefined(fileName) ? undefined : code);
     let sf = this.sourceFile(fileName);
     if (sf === undefined) {
       this.addRoot(fileName);
@@ -306,7 +360,6 @@ export class ProjectProgram {
 
   /** Compiler options for emitting one file alone in `format`. */
   emitOptions(format: ModuleFormat): ts.CompilerOptions {
-    const { ts } = this.tx;
     const o: ts.CompilerOptions = { ...this.compilerOptions };
     for (const k of [
       'outDir', 'outFile', 'rootDir', 'rootDirs', 'declaration', 'declarationMap', 'declarationDir', 'emitDeclarationOnly',
@@ -327,7 +380,6 @@ export class ProjectProgram {
    * `rewrite` false the file is only compiled (a TypeScript file include/exclude keep out of the transform).
    */
   emitFile(fileName: string, format: ModuleFormat, code?: string, rewrite = true): TransformResult {
-    const { ts } = this.tx;
     if (code !== undefined) {
       const current = this.sourceFile(fileName);
       if (current === undefined || current.text !== code) this.setOverlay(fileName, code);
@@ -336,8 +388,8 @@ export class ProjectProgram {
     const text = code ?? this.sourceFile(fileName)?.text ?? fs.readFileSync(fileName, 'utf8');
     const diagnostics: GreenletsDiagnostic[] = [];
     let seen = false;
-    const before = this.tx.createGreenletsTransformer(
-      (sf) => (fa === undefined ? undefined : this.tx.rekeyAnalysis(fa, sf)),
+    const before = createGreenletsTransformer(
+      (sf) => (fa === undefined ? undefined : rekeyAnalysis(fa, sf)),
       this.options,
       {
         onDiagnostics: (_f, ds) => {
@@ -366,11 +418,11 @@ export class ProjectProgram {
       out = ts.transpileModule(text, { fileName, compilerOptions: this.emitOptions(format) });
     }
     if (!seen && fa !== undefined) diagnostics.push(...fa.diagnostics);
-    const all = [...this.tx.tsDiagnostics(out.diagnostics ?? [], 'GL9001'), ...diagnostics];
+    const all = [...tsDiagnostics(out.diagnostics ?? [], 'GL9001'), ...diagnostics];
     return {
       code: out.outputText.replace(/\n?\/\/# sourceMappingURL=[^\n]*\n?$/, '\n'),
       map: this.options.sourceMap === false ? null : fixMap(out.sourceMapText, fileName),
-      diagnostics: this.tx.filterDiagnostics(all, this.options.diagnostics ?? 'warning'),
+      diagnostics: filterDiagnostics(all, this.options.diagnostics ?? 'warning'),
     };
   }
 }
@@ -385,13 +437,21 @@ function fixMap(map: string | undefined, fileName: string): string | null {
   return JSON.stringify(m);
 }
 
-function forcedAnalysis(tx: TransformerApi, program: ts.Program): ProgramAnalysis {
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function forcedAnalysis(program: ts.Program): ProgramAnalysis {
   const files = new Map<ts.SourceFile, FileAnalysis>();
   return {
     program,
     file(sf) {
       let fa = files.get(sf);
-      if (fa === undefined) files.set(sf, (fa = tx.forceGreenAnalysis(sf)));
+      if (fa === undefined) files.set(sf, (fa = forceGreenAnalysis(sf)));
       return fa;
     },
     explain: () => ['forceGreen: every function that can be green is green'],
