@@ -907,9 +907,30 @@ export class Collector {
     const receiver = ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr) ? expr.expression : undefined;
     if (receiver === undefined) return;
     const into = this.elements.write(() => this.typing.typeAt(receiver), true);
-    for (const a of site.args) this.flow.addEdge(a, into);
+    site.args.forEach((a, i) => {
+      if (this.storesElement(decl, i)) this.flow.addEdge(a, into);
+    });
     const out = this.declaredResult(decl, site.result);
     if (out >= 0) this.flow.addEdge(this.elements.read(() => this.typing.typeAt(receiver)), out);
+  }
+
+  /**
+   * Does a runtime method keep its argument at `i` as an element: is the parameter typed by the container's
+   * element type (`put(item: T)`, `set(value: T)`, `items: Iterable<T>`)? A callback parameter (`rawlink(cb:
+   * (g: Greenlet<T>) => void)`, `spawn(fn)`) is called, not handed back. Unknown declarations: stored.
+   */
+  private storesElement(decl: ts.Declaration | undefined, i: number): boolean {
+    if (!decl || !ts.isFunctionLike(decl)) return true;
+    const params = decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+    const p = params[Math.min(i, params.length - 1)];
+    if (!p) return false;
+    if (!p.type) return true;
+    const t = this.checker.getTypeFromTypeNode(p.type);
+    const isParam = (x: ts.Type): boolean => (x.flags & ts.TypeFlags.TypeParameter) !== 0;
+    if (isParam(t) || (t.isUnion() && t.types.some(isParam))) return true;
+    if (t.getCallSignatures().length > 0) return false;
+    if ((t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) return this.checker.getTypeArguments(t as ts.TypeReference).some(isParam);
+    return false;
   }
 
   /** Resolve an opaque site (a green function reaches one of its arguments): the declaration it calls. */
@@ -1134,8 +1155,7 @@ export class Collector {
       }
       const ai = i - offset;
       if (p.dotDotDotToken) {
-        const restSym = ts.isIdentifier(p.name) ? this.declSymbol(p) : undefined;
-        const into = restSym ? this.elements.write(() => this.checker.getTypeOfSymbol(restSym)) : this.elem;
+        const into = this.restElements(p);
         for (let j = ai; j < args.length; j++) this.flow.addEdge(args[j]!, into);
         break;
       }
@@ -1146,6 +1166,27 @@ export class Collector {
     }
     if (site.node.kind !== ts.SyntaxKind.NewExpression) this.flow.addEdge(this.retNode(v.node), site.result);
   }
+
+  /**
+   * Where the arguments gathered by a rest parameter go. A rest array is made fresh by each call, so when its
+   * element type says nothing (`...args: unknown[]`, `...args: A` of a generic wrapper) its elements are its
+   * own: reads of unknown type (`args[0]`, `f(...args)` in the function) see them, typed reads elsewhere (every
+   * `for (const h of handlers)`) do not, as they would through the shared untyped field.
+   */
+  private restElements(p: ts.ParameterDeclaration): number {
+    let n = this.restNodes.get(p);
+    if (n === undefined) {
+      const restSym = ts.isIdentifier(p.name) ? this.declSymbol(p) : undefined;
+      if (!restSym) n = this.elem;
+      else {
+        const t = this.checker.getTypeOfSymbol(restSym);
+        n = this.elements.hasKey(t) ? this.elements.write(() => t) : this.elements.privateField();
+      }
+      this.restNodes.set(p, n);
+    }
+    return n;
+  }
+  private restNodes = new Map<ts.ParameterDeclaration, number>();
 
   // ---- class hierarchy ---------------------------------------------------------------------------------
 

@@ -85,6 +85,18 @@ export class ElementFields {
     return w;
   }
 
+  /** Does a container of type `t` have a usable element type (one of its own field, not the untyped one)? */
+  hasKey(t: ts.Type): boolean {
+    return this.keyType(this.elementType(t)) !== undefined;
+  }
+
+  /** A field of its own (a fresh rest array of unknown element type): only reads of unknown type see it. */
+  privateField(): number {
+    const n = this.flow.label(this.flow.newNode(), () => 'elements of a rest parameter');
+    this.flow.addEdge(n, this.all);
+    return n;
+  }
+
   /** A node for what is read out of a container of type `containerType()`. */
   read(containerType: () => ts.Type | undefined): number {
     let elem: ts.Type | undefined | null = null;
