@@ -109,11 +109,12 @@ export const analysisCodes = {
       'make it a module (add `export {};`) so its top level can run in the main greenlet.',
   },
   GL1020: {
-    category: 'error',
+    category: 'warning',
     template:
-      '`new {callee}(...)` constructs with green function {fn}: a construct call runs it plainly, so it would throw ' +
-      'BlockingSwitchOutError when it blocks. Fix: make it a class and do the blocking work in a green static factory ' +
-      '(`static create(...) { const x = new C(...); x.init(); return x; }`), or call it as a function that returns the object.',
+      '`new {callee}(...)` constructs with green function {fn}: a construct call runs it plainly, so if it blocks on ' +
+      'that path it throws BlockingSwitchOutError. Fix: make it a class and do the blocking work in a green static ' +
+      'factory (`static create(...) { const x = new C(...); x.init(); return x; }`), or call it as a function that ' +
+      'returns the object.',
   },
   GL3001: {
     category: 'warning',

@@ -62,17 +62,18 @@ describe('emitter diagnostics', () => {
   });
 
   it('GL2010: a built-in without its receiver is called plainly, with a warning naming it and the fix', () => {
-    const code = 'const from = Array.from;\nfunction f(xs: number[]) {\n  return from(xs, (x) => x);\n}\n';
+    // (a static built-in such as `const from = Array.from` is called with its constructor as the receiver)
+    const code = 'const map = Array.prototype.map;\nfunction f(xs: number[]) {\n  return map(xs, (x) => x);\n}\n';
     const r = emitWith(code, (_sf, find) => {
-      const fn = find<FunctionLike>('function f(xs: number[]) {\n  return from(xs, (x) => x);\n}', ts.SyntaxKind.FunctionDeclaration);
-      const call = find<ts.CallExpression>('from(xs, (x) => x)', ts.SyntaxKind.CallExpression);
-      return { green: new Set([fn]), calls: new Map<ts.Node, CallSite>([[call, { kind: 'green', builtin: 'Array.from' }]]) };
+      const fn = find<FunctionLike>('function f(xs: number[]) {\n  return map(xs, (x) => x);\n}', ts.SyntaxKind.FunctionDeclaration);
+      const call = find<ts.CallExpression>('map(xs, (x) => x)', ts.SyntaxKind.CallExpression);
+      return { green: new Set([fn]), calls: new Map<ts.Node, CallSite>([[call, { kind: 'green', builtin: 'Array.prototype.map' }]]) };
     });
     expect(r.diagnostics.map((d) => `${d.code} ${d.category} ${d.line}:${d.column}`)).toEqual(['GL2010 warning 3:10']);
-    expect(r.diagnostics[0]!.message).toContain('from(...) is Array.from called without its receiver');
-    expect(r.diagnostics[0]!.message).toContain('Fix: call it as `Array.from(...)`');
+    expect(r.diagnostics[0]!.message).toContain('map(...) is Array.prototype.map called without its receiver');
+    expect(r.diagnostics[0]!.message).toContain('Fix: call it as a method of the object (`xs.map(...)`)');
     // called dynamically (the GREEN test at run time)
-    expect(r.code).toContain("(yield* __gl.callDynamic(from, void 0, [xs, (x) => x]))");
+    expect(r.code).toContain("(yield* __gl.callDynamic(map, void 0, [xs, (x) => x]))");
   });
 
   it('GL9004: a rewrite failure names the construct and its place, and the file is emitted as written', () => {
