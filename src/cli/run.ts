@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { installLoader } from '../integrations/loader-main.js';
+import { formatByName } from '../integrations/module-format.js';
 import { traceCheck } from '../integrations/trace.js';
 import type { GreenletsOptions } from '../integrations/options.js';
 import { parseArgs, UsageError } from './args.js';
@@ -66,6 +67,14 @@ export async function runCommand(argv: string[]): Promise<number | undefined> {
   await import(pathToFileURL(entry).href);
   // As in gevent, greenlets still sleeping when the main module ends do not keep the program alive
   // (MAIN_MODULE_ENDED in src/runtime/hub.ts; an event, so it reaches the runtime copy the program loaded).
-  EventEmitter.prototype.emit.call(process, 'greenlets:main-module-ended');
+  // Not for a CommonJS entry: it cannot block at its top level, so `spawn(main)` is how it starts its work.
+  if (entryIsModule(entry)) EventEmitter.prototype.emit.call(process, 'greenlets:main-module-ended');
   return undefined;
+}
+
+function entryIsModule(entry: string): boolean {
+  const byName = formatByName(entry);
+  if (byName !== undefined) return byName === 'module';
+  // No "type" in package.json: Node goes by the syntax (the loader asks TypeScript; a line test is enough here).
+  return /^\s*(?:import|export)\b(?!\s*\()/m.test(fs.readFileSync(entry, 'utf8'));
 }

@@ -7,7 +7,7 @@ import { GREEN, defineGreenMethods, green, type Green } from './convention.js';
 import { Timeout, underTimeout } from './timeout.js';
 import { GreenletExit, InvalidSwitchError } from './errors.js';
 export { GreenletExit };
-import { getHub, getcurrent, reportError, type Hub } from './hub.js';
+import { getHub, getcurrent, mainBodyEnded, reportError, type Hub } from './hub.js';
 import { RESUME_DEAD, RESUME_LINKS, RESUME_NONE, RESUME_NEXT, RESUME_THROW } from './resume.js';
 import { describeGreenlet, functionName } from './describe.js';
 import type { TimerEntry } from './timers.js';
@@ -524,6 +524,7 @@ export class MainGreenlet extends Greenlet<unknown> {
     const settle = this._settle!;
     this._gen = null;
     this._settle = null;
+    mainBodyEnded(getHub());
     if (threw) settle.reject(v);
     else settle.resolve(v);
   }

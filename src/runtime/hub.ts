@@ -87,7 +87,7 @@ export class Hub {
       this.monitoring = monitorEnabled();
     });
     process.on('beforeExit', this.onBeforeExit);
-    if (mainModuleEnded) this.timers.releaseProcess();
+    if (mainModuleEnded && this.main._gen === null) this.timers.releaseProcess();
   }
 
   get pendingCount(): number {
@@ -325,8 +325,15 @@ export const MAIN_MODULE_ENDED = 'greenlets:main-module-ended';
 let mainModuleEnded = false;
 process.once(MAIN_MODULE_ENDED, () => {
   mainModuleEnded = true;
-  theHub?.timers.releaseProcess();
+  // A CommonJS entry cannot await its blocking top-level code: main's body may still be running. Then the
+  // process is released when that body ends (mainBodyEnded).
+  if (theHub !== null && theHub.main._gen === null) theHub.timers.releaseProcess();
 });
+
+/** The main greenlet finished a module body: if the main module has already ended, nothing holds the process. */
+export function mainBodyEnded(hub: Hub): void {
+  if (mainModuleEnded) hub.timers.releaseProcess();
+}
 
 let theHub: Hub | null = null;
 

@@ -25,6 +25,16 @@ Timeout.startNew(3600);
 sleep(0.02);
 console.log('main done');
 `,
+    'cjs/package.json': JSON.stringify({ type: 'commonjs' }),
+    'cjs/app.ts': `import { spawn, sleep } from 'greenlets';
+function main(): void {
+  for (let i = 0; i < 3; i++) {
+    sleep(0.02);
+    console.log('step', i);
+  }
+}
+spawn(main);
+`,
     'held.ts': `import { spawn, sleep } from 'greenlets';
 let ticks = 0;
 spawn(() => {
@@ -52,6 +62,12 @@ describe('the end of the main module', () => {
     expect(r.stdout).toBe('main done\n');
     expect(r.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(50_000);
+  });
+
+  it('does not end a CommonJS program, which can only start its blocking work with spawn()', async () => {
+    const r = await greenlets(['run', 'cjs/app.ts'], { cwd: dir, timeout: 60_000 });
+    expect(r.stdout).toBe('step 0\nstep 1\nstep 2\n');
+    expect(r.code).toBe(0);
   });
 
   it('keeps greenlets running while something else holds the loop', async () => {
