@@ -981,6 +981,7 @@ export class Collector {
     if (this.options.acceptsGreen?.(decl)) {
       // The runtime (Queue.putNowait, AsyncResult.set …) keeps what it is given and may hand it back.
       this.containerCall(site, expr, decl);
+      this.forwardedArguments(site, decl, args);
     }
     if (iface !== undefined) {
       const hof = higherOrderBuiltin(iface, name);
@@ -1040,6 +1041,58 @@ export class Collector {
       }
     }
     if (threadBlocker(decl, name, this.options.patch)) site.threadBlocker = { decl, name };
+  }
+
+  /**
+   * A runtime function that later calls a function it is given with other arguments of the same call:
+   * `spawn(fn, ...args)` / `pool.spawn` / `spawnLater(s, fn, ...args)` (fn's rest type is the type of a rest
+   * parameter), `pool.apply(fn, args)` (... of an array parameter), `pool.map(fn, iterable)` / `imap` (fn's item
+   * type is the iterable's element type). The arguments flow into fn's parameters, so a green function passed
+   * along (`spawn(run, () => sleep(1))`) makes what calls it green. The call of fn happens in another greenlet,
+   * not here: only the flow is recorded, not a call site of this function.
+   */
+  private forwardedArguments(site: Site, decl: ts.Declaration, args: readonly ts.Expression[]): void {
+    // A method, or a property typed as a function (`map: <T, R>(fn: …, iterable: …) => R[]`, a bound method).
+    const fnDecl = ts.isFunctionLike(decl)
+      ? decl
+      : (ts.isPropertyDeclaration(decl) || ts.isPropertySignature(decl)) && decl.type && ts.isFunctionTypeNode(decl.type)
+        ? decl.type
+        : undefined;
+    if (fnDecl === undefined) return;
+    const params = fnDecl.parameters;
+    const typeName = (t: ts.TypeNode | undefined): string | undefined =>
+      t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) ? t.typeName.text : undefined;
+    for (let i = 0; i < params.length; i++) {
+      const fnType = params[i]!.type;
+      const cb = site.args[i] ?? -1;
+      if (fnType === undefined || !ts.isFunctionTypeNode(fnType) || cb < 0) continue;
+      const first = fnType.parameters[0];
+      let forwarded: number[] | undefined;
+      let spreadFrom: number | undefined;
+      if (first?.dotDotDotToken) {
+        const name = typeName(first.type);
+        for (let j = i + 1; name !== undefined && j < params.length; j++) {
+          const pj = params[j]!;
+          if (typeName(pj.type) !== name) continue;
+          if (pj.dotDotDotToken) forwarded = site.args.slice(j);
+          else if (j < args.length) (forwarded = [this.receiverElements(args[j])]), (spreadFrom = 0);
+          break;
+        }
+      } else if (fnType.parameters.length === 1 && first !== undefined) {
+        const item = typeName(first.type);
+        for (let j = i + 1; item !== undefined && j < params.length && j < args.length; j++) {
+          const t = params[j]!.type;
+          if (t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && t.typeName.text === 'Iterable' && typeName(t.typeArguments?.[0]) === item) {
+            forwarded = [this.receiverElements(args[j])];
+            break;
+          }
+        }
+      }
+      if (forwarded === undefined) continue;
+      const inner: Site = { node: site.node, container: site.container, callee: cb, args: forwarded, result: this.flow.newNode(), static: false, hot: false };
+      if (spreadFrom !== undefined) inner.spreadFrom = spreadFrom;
+      this.flow.onValue(cb, (t) => this.bindTarget(inner, t));
+    }
   }
 
   /**
