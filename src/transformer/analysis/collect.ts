@@ -861,6 +861,9 @@ export class Collector {
       site.root = { kind: this.rootCallKind(sym), symbol: sym, ...(when === 'always' ? {} : { when }) };
       // Roots are the runtime's primitives: queues and channels hand back what was put in.
       this.containerCall(site, expr, sym.declarations?.[0]);
+      // pool.spawn / pool.map / pool.apply block (a full pool) and also run what they are given.
+      const rootDecl = sym.declarations?.[0];
+      if (rootDecl !== undefined) this.forwardedArguments(site, rootDecl, args);
       this.pushSite(site);
       return;
     }
