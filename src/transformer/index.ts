@@ -9,7 +9,7 @@ import ts from 'typescript';
 import type { FileAnalysis, ProgramAnalysis } from './analysis/types.js';
 import type { GreenletsDiagnostic, TransformOptions, TransformResult } from './api.js';
 import { filterDiagnostics } from './diagnostics.js';
-import { forceGreenAnalysis } from './analysis/force-green.js';
+import { forceGreenAnalysis, forcedProgramAnalysis } from './analysis/force-green.js';
 import { createGreenletsTransformer, type AnalysisLookup } from './emit/transformer.js';
 import { createDeclarationsTransformer } from './emit/declarations.js';
 import { singleFileHost } from './emit/program-host.js';
@@ -288,20 +288,6 @@ export function createProjectTransformer(opts: ProjectTransformerOptions): Proje
       return { diagnostics: ds, emitSkipped: r.emitSkipped };
     },
     diagnostics: all,
-  };
-}
-
-function forcedProgramAnalysis(program: ts.Program): ProgramAnalysis {
-  const cache = new Map<ts.SourceFile, FileAnalysis>();
-  return {
-    program,
-    file(sf) {
-      let a = cache.get(sf);
-      if (a === undefined) cache.set(sf, (a = forceGreenAnalysis(sf)));
-      return a;
-    },
-    explain: () => ['forceGreen: every function is green'],
-    greenFraction: () => 1,
   };
 }
 

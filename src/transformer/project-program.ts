@@ -10,7 +10,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import type { GreenletsDiagnostic, TransformOptions, TransformResult } from './api.js';
 import { analyzeProgram } from './analysis/analyze.js';
-import { forceGreenAnalysis } from './analysis/force-green.js';
+import { forcedProgramAnalysis } from './analysis/force-green.js';
 import type { FileAnalysis, ProgramAnalysis } from './analysis/types.js';
 import { filterDiagnostics } from './diagnostics.js';
 import { createGreenletsTransformer } from './emit/transformer.js';
@@ -265,7 +265,7 @@ export class ProjectProgram {
     }
     const program = this.getProgram();
     if (this.analysisCache === undefined || this.analysisCache.program !== program) {
-      this.analysisCache = this.options.forceGreen ? forcedAnalysis(program) : analyzeProgram(program, this.options);
+      this.analysisCache = this.options.forceGreen ? forcedProgramAnalysis(program) : analyzeProgram(program, this.options);
       this.builds++;
       this.checkedAt = Date.now();
     }
@@ -443,18 +443,4 @@ function readOrUndefined(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function forcedAnalysis(program: ts.Program): ProgramAnalysis {
-  const files = new Map<ts.SourceFile, FileAnalysis>();
-  return {
-    program,
-    file(sf) {
-      let fa = files.get(sf);
-      if (fa === undefined) files.set(sf, (fa = forceGreenAnalysis(sf)));
-      return fa;
-    },
-    explain: () => ['forceGreen: every function that can be green is green'],
-    greenFraction: () => 1,
-  };
 }

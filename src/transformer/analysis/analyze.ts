@@ -10,7 +10,7 @@ import { Collector } from './collect.js';
 import { Solver } from './solve.js';
 import type { Container } from './model.js';
 import { Explainer } from './explain.js';
-import { forceGreenAnalysis } from './force-green.js';
+import { forcedProgramAnalysis } from './force-green.js';
 import { acceptsGreen } from './tags.js';
 
 export type AnalysisOptions = Pick<TransformOptions, 'patch' | 'forceGreen'> & {
@@ -170,16 +170,8 @@ class WholeProgramAnalysis implements WholeProgram {
 
 /** forceGreen: the emitter's syntax-only analysis (force-green.ts) for every file, cached. */
 function forcedProgram(program: ts.Program, files: number): WholeProgram {
-  const cache = new Map<ts.SourceFile, FileAnalysis>();
   return {
-    program,
+    ...forcedProgramAnalysis(program),
     stats: { files, functions: 0, green: 0, sites: 0, flowNodes: 0, flowFacts: 0, collectMs: 0, solveMs: 0 },
-    file(sf) {
-      let fa = cache.get(sf);
-      if (fa === undefined) cache.set(sf, (fa = forceGreenAnalysis(sf)));
-      return fa;
-    },
-    explain: () => ['forceGreen: every function that can be green is green'],
-    greenFraction: () => 1,
   };
 }
