@@ -4,7 +4,7 @@
  * starts a new greenlet per call — the gevent server model — and returns that Greenlet (a thenable, so a caller
  * that does look at the result can await it).
  */
-import { GREEN } from './convention.js';
+import { GREEN, namedFunction } from './convention.js';
 import { Greenlet } from './greenlet.js';
 
 /** One adapter per function, so `emitter.off(handler)` finds what `emitter.on(handler)` registered. */
@@ -17,14 +17,13 @@ export function adaptSpawn<F>(fn: F): F {
   if (adapter === undefined) {
     const gen = (fn as any)[GREEN] as (...args: unknown[]) => Generator<unknown, unknown, unknown>;
     const target = fn as unknown as (...args: unknown[]) => unknown;
-    adapter = function (this: unknown, ...args: unknown[]): Greenlet<unknown> {
+    adapter = namedFunction(target.name, target.length, (self, args): Greenlet<unknown> => {
       // Keep the receiver the caller gave (an EventEmitter passes itself as `this`).
-      const run = this === undefined ? target : bindGreen(gen, target, this);
+      const run = self === undefined ? target : bindGreen(gen, target, self);
       const g = new Greenlet<unknown>(run as never, ...args);
       g.start();
       return g;
-    };
-    Object.defineProperty(adapter, 'name', { value: target.name, configurable: true });
+    }) as (...args: unknown[]) => Greenlet<unknown>;
     adapters.set(fn, adapter);
   }
   return adapter as F;
@@ -36,12 +35,9 @@ function bindGreen(
   plain: (...args: unknown[]) => unknown,
   thisArg: unknown,
 ): (...args: unknown[]) => unknown {
-  const bound = function (...args: unknown[]) {
-    return plain.apply(thisArg, args);
-  };
+  const bound = namedFunction(plain.name, 0, (_self, args) => plain.apply(thisArg, args as never));
   (bound as any)[GREEN] = function (...args: unknown[]) {
     return gen.apply(thisArg, args);
   };
-  Object.defineProperty(bound, 'name', { value: plain.name, configurable: true });
-  return bound;
+  return bound as (...args: unknown[]) => unknown;
 }

@@ -66,13 +66,36 @@ export function green<F extends (...args: any[]) => any>(
   gen: (this: ThisParameterType<F>, ...args: Parameters<F>) => Green<ReturnType<F>>,
   name: string = gen.name,
 ): F & { readonly [GREEN]: typeof gen } {
-  const plain = function (this: unknown, ...args: unknown[]) {
-    return runPlain(gen.apply(this as never, args as never), name);
-  };
-  Object.defineProperty(plain, 'name', { value: name, configurable: true });
-  Object.defineProperty(plain, 'length', { value: gen.length, configurable: true });
+  const plain = namedFunction(name, gen.length, (self, args) => runPlain(gen.apply(self as never, args as never), name));
   (plain as any)[GREEN] = gen;
   return plain as never;
+}
+
+type Body = (self: unknown, args: IArguments, newTarget: unknown) => unknown;
+
+/** One maker per arity: a parameter list of that many names is what gives a function its `length`. */
+const MAKERS: Array<(name: string, body: Body) => Function> = [
+  (n, b) => ({ [n]: function (this: unknown) { return b(this, arguments, new.target); } })[n]!,
+  (n, b) => ({ [n]: function (this: unknown, _1: unknown) { return b(this, arguments, new.target); } })[n]!,
+  (n, b) => ({ [n]: function (this: unknown, _1: unknown, _2: unknown) { return b(this, arguments, new.target); } })[n]!,
+  (n, b) => ({ [n]: function (this: unknown, _1: unknown, _2: unknown, _3: unknown) { return b(this, arguments, new.target); } })[n]!,
+  (n, b) => ({ [n]: function (this: unknown, _1: unknown, _2: unknown, _3: unknown, _4: unknown) { return b(this, arguments, new.target); } })[n]!,
+  (n, b) => ({ [n]: function (this: unknown, _1: unknown, _2: unknown, _3: unknown, _4: unknown, _5: unknown) { return b(this, arguments, new.target); } })[n]!,
+];
+
+/**
+ * A function with the given `name` and `length` that runs `body(this, arguments, new.target)`: the plain form of
+ * a green function. Redefining a function's `name` or `length` with Object.defineProperty turns it into a
+ * dictionary-mode object, and then every green call through it (`f[GREEN]`, `o.m[GREEN]`) is a hash-table
+ * lookup instead of an inline-cached load; so the name comes from a computed key and the length from the
+ * parameter list. Only a length beyond the table falls back to defineProperty.
+ */
+export function namedFunction(name: string, length: number, body: Body): Function {
+  const make = MAKERS[length];
+  if (make !== undefined) return make(name, body);
+  const f = MAKERS[0]!(name, body);
+  Object.defineProperty(f, 'length', { value: length, configurable: true });
+  return f;
 }
 
 /**

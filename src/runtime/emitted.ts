@@ -2,7 +2,7 @@
  * Everything code emitted by the greenlets transform imports, from one module (`import * as __gl from
  * 'greenlets/emitted'`). Keep this surface stable: compiled packages depend on it.
  */
-import { GREEN, GREEN_ITERATOR, greenIterator, runPlain, type Green, type GreenIterator } from './convention.js';
+import { GREEN, GREEN_ITERATOR, greenIterator, namedFunction, runPlain, type Green, type GreenIterator } from './convention.js';
 
 export { GREEN, GREEN_ITERATOR, runPlain, callDynamic, greenIterator, collect } from './convention.js';
 export { runMain } from './greenlet.js';
@@ -15,13 +15,8 @@ export { adaptSpawn } from './adapt.js';
  * A green function value from the generator the transform made of a function expression or an arrow.
  * `length` is the original's (the generator may carry extra temporaries as trailing parameters).
  */
-export function fn<G extends (...args: any[]) => Green<unknown>>(gen: G, name: string, length: number) {
-  const plain = function (this: unknown) {
-    // `arguments` rather than a rest parameter: one allocation less on the plain path.
-    return runPlain(gen.apply(this, arguments as never), name);
-  };
-  Object.defineProperty(plain, 'name', { value: name, configurable: true });
-  Object.defineProperty(plain, 'length', { value: length, configurable: true });
+export function fn<G extends (...args: any[]) => Green<unknown>>(gen: G, name: string, length: number, display = name) {
+  const plain = namedFunction(display, length, (self, args) => runPlain(gen.apply(self, args as never), name));
   (plain as any)[GREEN] = gen;
   return plain;
 }
@@ -65,12 +60,10 @@ export function takeNewTarget(): unknown {
 
 /** `fn` for a function expression that reads `new.target`: its plain form hands it to the generator. */
 export function fnNew<G extends (...args: any[]) => Green<unknown>>(gen: G, name: string, length: number) {
-  const plain = function (this: unknown) {
-    pendingNewTarget = new.target;
-    return runPlain(gen.apply(this, arguments as never), name);
-  };
-  Object.defineProperty(plain, 'name', { value: name, configurable: true });
-  Object.defineProperty(plain, 'length', { value: length, configurable: true });
+  const plain = namedFunction(name, length, (self, args, newTarget) => {
+    pendingNewTarget = newTarget;
+    return runPlain(gen.apply(self, args as never), name);
+  });
   (plain as any)[GREEN] = gen;
   return plain;
 }
@@ -89,8 +82,7 @@ export function methods<T extends object>(target: T, spec: Array<PropertyKey | n
     if (desc === undefined || typeof desc.value !== 'function') continue;
     const gen = desc.value;
     const name = typeof key === 'symbol' ? `[${key.description ?? ''}]` : String(key);
-    desc.value = fn(gen, owner !== undefined ? `${owner}.${name}` : name, length);
-    Object.defineProperty(desc.value, 'name', { value: name, configurable: true });
+    desc.value = fn(gen, owner !== undefined ? `${owner}.${name}` : name, length, name);
     Object.defineProperty(target, key, desc);
   }
   return target;

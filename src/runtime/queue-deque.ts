@@ -4,13 +4,23 @@
  * size (an Array's shift() is O(n) and its growth pattern would leave holes), which keeps the queue ping-pong
  * path allocation-free.
  */
+/**
+ * A slot array in the one elements kind every deque ends up in (holey, any value): `new Array(n)` starts as
+ * holey small integers and moves to another kind on the first object, double or `undefined` stored, so deques of
+ * greenlets, of numbers and of objects would each have their own, and every function that serves more than one
+ * (a queue's items and its waiter lists) would deoptimise on the "wrong map" and run polymorphic.
+ */
+function slots<T>(n: number): (T | undefined)[] {
+  return new Array<T | undefined>(n).fill(undefined);
+}
+
 export class Deque<T> {
   private buf: (T | undefined)[];
   private head = 0;
   private n = 0;
 
   constructor(items?: Iterable<T>) {
-    this.buf = new Array(8);
+    this.buf = slots(8);
     if (items !== undefined) for (const x of items) this.push(x);
   }
 
@@ -102,7 +112,7 @@ export class Deque<T> {
   }
 
   clear(): void {
-    this.buf = new Array(8);
+    this.buf = slots(8);
     this.head = 0;
     this.n = 0;
   }
@@ -115,7 +125,7 @@ export class Deque<T> {
 
   private grow(): void {
     const old = this.buf;
-    const next = new Array<T | undefined>(old.length * 2);
+    const next = slots<T>(old.length * 2);
     for (let i = 0; i < this.n; i++) next[i] = old[(this.head + i) & (old.length - 1)];
     this.buf = next;
     this.head = 0;
