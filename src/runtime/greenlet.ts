@@ -102,7 +102,8 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
   /** @internal */ _prev: Greenlet<any> | null = null;
   /** @internal */ _next: Greenlet<any> | null = null;
 
-  constructor(run?: (...args: any[]) => T, ...args: unknown[]);
+  // run's parameters and the rest have one type: the transform's analysis reads it as args flowing into run.
+  constructor(run?: (...args: any[]) => T, ...args: any[]);
   constructor(run?: (...args: any[]) => T) {
     if (run !== undefined && run !== null && typeof run !== 'function') {
       throw new TypeError(`Greenlet needs a function to run; got ${describeValue(run)}`);

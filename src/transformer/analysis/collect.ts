@@ -98,6 +98,17 @@ function baseClassExpression(cls: ts.ClassLikeDeclaration | undefined): ts.Expre
   return h?.types[0]?.expression;
 }
 
+/** `this: T`, a parameter in the declaration only. */
+function isThisParameter(p: ts.ParameterDeclaration): boolean {
+  return ts.isIdentifier(p.name) && p.name.text === 'this';
+}
+
+/** What a construction runs: an own constructor, an untransformed declaration, or nothing (neither). */
+interface Construction {
+  own?: ts.ConstructorDeclaration;
+  external?: ts.Declaration;
+}
+
 export interface CollectOptions {
   patch?: boolean | PatchOptions;
   /** A library: its exported functions may be called from outside the program, with green callbacks. */
@@ -862,8 +873,8 @@ export class Collector {
       // Roots are the runtime's primitives: queues and channels hand back what was put in.
       this.containerCall(site, expr, sym.declarations?.[0]);
       // pool.spawn / pool.map / pool.apply block (a full pool) and also run what they are given.
-      const rootDecl = sym.declarations?.[0];
-      if (rootDecl !== undefined) this.forwardedArguments(site, rootDecl, args);
+      const receiver = ts.isPropertyAccessExpression(expr) || ts.isElementAccessExpression(expr) ? expr.expression : undefined;
+      for (const d of sym.declarations ?? []) this.forwardedArguments(site, d, args, receiver);
       this.pushSite(site);
       return;
     }
@@ -984,7 +995,7 @@ export class Collector {
     if (this.options.acceptsGreen?.(decl)) {
       // The runtime (Queue.putNowait, AsyncResult.set …) keeps what it is given and may hand it back.
       this.containerCall(site, expr, decl);
-      this.forwardedArguments(site, decl, args);
+      for (const d of sym.declarations ?? [decl]) this.forwardedArguments(site, d, args, receiver);
     }
     if (iface !== undefined) {
       const hof = higherOrderBuiltin(iface, name);
@@ -1048,13 +1059,15 @@ export class Collector {
 
   /**
    * A runtime function that later calls a function it is given with other arguments of the same call:
-   * `spawn(fn, ...args)` / `pool.spawn` / `spawnLater(s, fn, ...args)` (fn's rest type is the type of a rest
-   * parameter), `pool.apply(fn, args)` (... of an array parameter), `pool.map(fn, iterable)` / `imap` (fn's item
-   * type is the iterable's element type). The arguments flow into fn's parameters, so a green function passed
-   * along (`spawn(run, () => sleep(1))`) makes what calls it green. The call of fn happens in another greenlet,
-   * not here: only the flow is recorded, not a call site of this function.
+   * `spawn(fn, ...args)` / `pool.spawn` / `spawnLater(s, fn, ...args)` / `new Greenlet(fn, ...args)` (fn's rest
+   * type is the type of a rest parameter), `pool.apply(fn, args)` (... of an array parameter), `pool.map(fn,
+   * iterable)` / `imap` (fn's item type is the iterable's element type). The arguments flow into fn's
+   * parameters, so a green function passed along (`spawn(run, () => sleep(1))`) makes what calls it green. The
+   * call of fn happens in another greenlet, not here: only the flow is recorded, not a call site of this
+   * function. A static method that builds its receiver from its arguments (`Worker.spawn(...args)`, declared
+   * `(this: C, ...args: ConstructorParameters<C>)`) constructs the receiver class with them.
    */
-  private forwardedArguments(site: Site, decl: ts.Declaration, args: readonly ts.Expression[]): void {
+  private forwardedArguments(site: Site, decl: ts.Declaration, args: readonly ts.Expression[], receiver: ts.Expression | undefined): void {
     // A method, or a property typed as a function (`map: <T, R>(fn: …, iterable: …) => R[]`, a bound method).
     const fnDecl = ts.isFunctionLike(decl)
       ? decl
@@ -1062,23 +1075,27 @@ export class Collector {
         ? decl.type
         : undefined;
     if (fnDecl === undefined) return;
-    const params = fnDecl.parameters;
+    const thisParam = fnDecl.parameters.find(isThisParameter);
+    const params = fnDecl.parameters.filter((p) => !isThisParameter(p));
     const typeName = (t: ts.TypeNode | undefined): string | undefined =>
       t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) ? t.typeName.text : undefined;
+    // `A` and `A` of one generic signature, `any[]` and `any[]`: the same type, so the same values.
+    const sameType = (a: ts.TypeNode | undefined, b: ts.TypeNode | undefined): boolean =>
+      a !== undefined && b !== undefined && this.checker.getTypeFromTypeNode(a) === this.checker.getTypeFromTypeNode(b);
+    const from = (j: number): Pick<Site, 'args' | 'spreadFrom'> =>
+      site.spreadFrom === undefined ? { args: site.args.slice(j) } : { args: site.args.slice(j), spreadFrom: Math.max(0, site.spreadFrom - j) };
     for (let i = 0; i < params.length; i++) {
       const fnType = params[i]!.type;
       const cb = site.args[i] ?? -1;
       if (fnType === undefined || !ts.isFunctionTypeNode(fnType) || cb < 0) continue;
       const first = fnType.parameters[0];
-      let forwarded: number[] | undefined;
-      let spreadFrom: number | undefined;
+      let forwarded: Pick<Site, 'args' | 'spreadFrom'> | undefined;
       if (first?.dotDotDotToken) {
-        const name = typeName(first.type);
-        for (let j = i + 1; name !== undefined && j < params.length; j++) {
+        for (let j = i + 1; j < params.length; j++) {
           const pj = params[j]!;
-          if (typeName(pj.type) !== name) continue;
-          if (pj.dotDotDotToken) forwarded = site.args.slice(j);
-          else if (j < args.length) (forwarded = [this.receiverElements(args[j])]), (spreadFrom = 0);
+          if (!sameType(first.type, pj.type)) continue;
+          if (pj.dotDotDotToken) forwarded = from(j);
+          else if (j < args.length) forwarded = { args: [this.receiverElements(args[j])], spreadFrom: 0 };
           break;
         }
       } else if (fnType.parameters.length === 1 && first !== undefined) {
@@ -1086,16 +1103,25 @@ export class Collector {
         for (let j = i + 1; item !== undefined && j < params.length && j < args.length; j++) {
           const t = params[j]!.type;
           if (t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && t.typeName.text === 'Iterable' && typeName(t.typeArguments?.[0]) === item) {
-            forwarded = [this.receiverElements(args[j])];
+            forwarded = { args: [this.receiverElements(args[j])] };
             break;
           }
         }
       }
       if (forwarded === undefined) continue;
-      const inner: Site = { node: site.node, container: site.container, callee: cb, args: forwarded, result: this.flow.newNode(), static: false, hot: false };
-      if (spreadFrom !== undefined) inner.spreadFrom = spreadFrom;
+      const inner: Site = { node: site.node, container: site.container, callee: cb, result: this.flow.newNode(), static: false, hot: false, ...forwarded };
       this.flow.onValue(cb, (t) => this.bindTarget(inner, t));
     }
+    const self = typeName(thisParam?.type);
+    const j = params.findIndex((p) => {
+      const t = p.type;
+      return p.dotDotDotToken && t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && t.typeName.text === 'ConstructorParameters' && typeName(t.typeArguments?.[0]) === self;
+    });
+    if (self === undefined || j < 0 || receiver === undefined) return;
+    const target = this.classConstructor(receiver, () => this.checker.getTypeAtLocation(receiver).getConstructSignatures()[0]?.declaration);
+    if (target === undefined) return;
+    const inner: Site = { node: site.node, container: site.container, callee: -1, result: this.flow.newNode(), static: false, hot: false, ...from(j) };
+    this.construct(inner, target, args.slice(j));
   }
 
   /**
@@ -1147,19 +1173,31 @@ export class Collector {
   ): void {
     if (target === undefined) return;
     const site = this.newSite(node, c, args);
+    if (this.construct(site, target, args) && record) this.pushSite(site);
+  }
+
+  /**
+   * A construction's arguments (`site.args`) reach what it runs: an own constructor's parameters, or, for the
+   * runtime's classes, their elements and the function they run (`new Greenlet(fn, ...args)`). True when the
+   * class is untransformed code (the site is then an external call).
+   */
+  private construct(site: Site, target: Construction, args: readonly ts.Expression[]): boolean {
     if (target.own) {
       this.bindTarget(site, this.fnValue(target.own));
-      return;
+      return false;
     }
-    if (!target.external) return;
+    const external = target.external;
+    if (!external) return false;
     // `new Promise(fn)`, `new Worker(...)`: untransformed code receiving callbacks.
-    site.external = target.external;
-    if (this.options.acceptsGreen?.(target.external)) {
+    site.external = external;
+    if (this.options.acceptsGreen?.(external)) {
       // The runtime's containers keep what they are given (`new Queue(items)`): as their elements.
-      const into = this.elements.write(() => this.typing.typeAt(node), true);
+      const into = this.elements.write(() => this.typing.typeAt(site.node), true);
       for (const a of site.args) this.flow.addEdge(a, into);
+      const ctors = ts.isClassLike(external) ? external.members.filter(ts.isConstructorDeclaration) : [external];
+      for (const d of ctors) this.forwardedArguments(site, d, args, undefined);
     }
-    if (record) this.pushSite(site);
+    return true;
   }
 
   /**
@@ -1167,10 +1205,13 @@ export class Collector {
    * by resolving the call's signature, which would type-check every argument), an untransformed declaration,
    * or nothing (an own class without any constructor).
    */
-  private constructorOf(node: ts.CallExpression | ts.NewExpression): { own?: ts.ConstructorDeclaration; external?: ts.Declaration } | undefined {
-    let classExpr: ts.Expression | undefined;
-    if (ts.isNewExpression(node)) classExpr = node.expression;
-    else classExpr = baseClassExpression(ts.findAncestor(node, ts.isClassLike));
+  private constructorOf(node: ts.CallExpression | ts.NewExpression): Construction | undefined {
+    const classExpr = ts.isNewExpression(node) ? node.expression : baseClassExpression(ts.findAncestor(node, ts.isClassLike));
+    return this.classConstructor(classExpr, () => this.checker.getResolvedSignature(node)?.declaration);
+  }
+
+  /** The constructor that constructing `classExpr` runs; `resolve` asks the checker when the walk cannot tell. */
+  private classConstructor(classExpr: ts.Expression | undefined, resolve: () => ts.SignatureDeclaration | ts.JSDocSignature | undefined): Construction | undefined {
     for (let depth = 0; classExpr !== undefined && depth < 32; depth++) {
       const e = skipOuter(classExpr);
       const sym = ts.isIdentifier(e) ? this.symbolAt(e) : ts.isPropertyAccessExpression(e) ? this.symbolAt(e.name) : undefined;
@@ -1186,7 +1227,7 @@ export class Collector {
       classExpr = baseClassExpression(cls);
       if (classExpr === undefined) return {};
     }
-    const decl = this.checker.getResolvedSignature(node)?.declaration;
+    const decl = resolve();
     if (!decl || ts.isJSDocSignature(decl)) return undefined;
     if (this.isOwn(decl)) return ts.isConstructorDeclaration(decl) && decl.body ? { own: decl } : {};
     return { external: decl };
