@@ -57,19 +57,13 @@ function emitProject(tx: TransformerApi, project: ProjectTransformer, progress?:
   progress?.phase(`emitting ${plural(total, 'file')}`);
   let written = 0;
   const outputs = new Set<ts.SourceFile>();
-  const result = program.emit(
-    undefined,
-    (name, text, bom, onError, sourceFiles, data) => {
-      host.writeFile(name, text, bom, onError, sourceFiles, data);
-      written++;
-      for (const sf of sourceFiles ?? []) outputs.add(sf);
-      progress?.tick(outputs.size, total, 'emitting');
-    },
-    undefined,
-    false,
-    project.transformers,
-  );
-  return { diagnostics: [...project.diagnostics(), ...tx.tsDiagnostics(result.diagnostics, 'GL9002')], written };
+  const result = project.emit((name, text, bom, onError, sourceFiles, data) => {
+    host.writeFile(name, text, bom, onError, sourceFiles, data);
+    written++;
+    for (const sf of sourceFiles ?? []) outputs.add(sf);
+    progress?.tick(outputs.size, total, 'emitting');
+  });
+  return { diagnostics: result.diagnostics, written };
 }
 
 /** tsc --watch with the transform: every rebuild analyses the whole program again (greenness crosses files). */

@@ -36,15 +36,9 @@ export async function checkCommand(argv: string[]): Promise<number> {
     return 1;
   }
   const { project } = loaded;
-  // Run the rewrite without writing anything: the emitter's own diagnostics (GL2xxx) come from it.
-  project.program.emit(undefined, () => {}, undefined, false, { before: project.transformers.before });
-  const compilerOptions = project.program.getCompilerOptions();
-  if (compilerOptions.noEmit || compilerOptions.emitDeclarationOnly) {
-    // noEmit (common where a bundler compiles): emit() runs no transformer, so run the rewrite on each file here.
-    for (const sf of own(project.program)) {
-      loaded.tx.ts.transform(sf, (project.transformers.before ?? []) as ts.TransformerFactory<ts.SourceFile>[], project.program.getCompilerOptions()).dispose();
-    }
-  }
+  // Emit into nothing: the rewrite runs on every file (also under noEmit), and the emitter's own diagnostics
+  // (GL2xxx) come from it.
+  project.emit(() => {});
   if (args.flags.has('explain')) explain(project, loaded.tx.ts);
   const counts = printDiagnostics([...loaded.configDiagnostics, ...project.diagnostics()], (s) => process.stdout.write(s));
   if (counts.errors > 0) process.stdout.write(`\nFound ${plural(counts.errors, 'error')}.\n`);

@@ -13,7 +13,7 @@ import { forceGreenAnalysis, forcedProgramAnalysis } from './analysis/force-gree
 import { createGreenletsTransformer, type AnalysisLookup } from './emit/transformer.js';
 import { createDeclarationsTransformer } from './emit/declarations.js';
 import { singleFileHost } from './emit/program-host.js';
-import { analyzeProgram } from './analysis/analyze.js';
+import { analyzeProgram, ownSourceFiles } from './analysis/analyze.js';
 import { ProjectProgram } from './project-program.js';
 import { rekeyAnalysis } from './emit/rekey.js';
 import { tsDiagnostics } from './emit/ts-diagnostics.js';
@@ -218,8 +218,13 @@ export interface ProjectTransformer {
   transformers: ts.CustomTransformers;
   /** Emit one file of the program in memory. */
   transformFile(fileName: string): TransformResult;
-  /** Emit the program as tsc would (outDir, declarations, maps), with the transform; type errors included. */
-  emit(): { diagnostics: GreenletsDiagnostic[]; emitSkipped: boolean };
+  /**
+   * Emit the program as tsc would (outDir, declarations, maps), with the transform; type errors included.
+   * Every own file is rewritten, also where no JavaScript is written (noEmit, emitDeclarationOnly, noEmitOnError
+   * with errors: TypeScript then runs no `before` transformer), so the rewrite's diagnostics are always there.
+   * `writeFile` receives each output instead of the disk (`greenlets check`: nothing written).
+   */
+  emit(writeFile?: ts.WriteFileCallback): { diagnostics: GreenletsDiagnostic[]; emitSkipped: boolean };
   /** Diagnostics of the analysis and the emitter so far, plus TypeScript's (GL9xxx). */
   diagnostics(): GreenletsDiagnostic[];
 }
@@ -242,13 +247,12 @@ export function createProjectTransformer(opts: ProjectTransformerOptions): Proje
     ? forcedProgramAnalysis(prog)
     : analyzeProgramFor(prog, options);
   const emitted = new Map<string, GreenletsDiagnostic[]>();
+  const rewrite = createGreenletsTransformer((sf) => analysis.file(sf), options, {
+    checker: prog.getTypeChecker(),
+    onDiagnostics: (f, ds) => emitted.set(f, ds),
+  });
   const transformers: ts.CustomTransformers = {
-    before: [
-      createGreenletsTransformer((sf) => analysis.file(sf), options, {
-        checker: prog.getTypeChecker(),
-        onDiagnostics: (f, ds) => emitted.set(f, ds),
-      }),
-    ],
+    before: [rewrite],
     afterDeclarations: [createDeclarationsTransformer((sf) => analysis.file(sf))],
   };
   const typeDiagnostics = (): GreenletsDiagnostic[] => [
@@ -282,13 +286,22 @@ export function createProjectTransformer(opts: ProjectTransformerOptions): Proje
       ];
       return { code, map: options.sourceMap === false ? null : map, diagnostics: filterDiagnostics(ds, options.diagnostics ?? 'warning') };
     },
-    emit() {
-      const r = prog.emit(undefined, undefined, undefined, false, transformers);
-      const ds = [...all(), ...tsDiagnostics(r.diagnostics, 'GL9002')];
+    emit(writeFile) {
+      const r = prog.emit(undefined, writeFile, undefined, false, transformers);
+      // The files the emit did not rewrite (it wrote no JavaScript for them): rewritten in memory, for the diagnostics.
+      for (const sf of ownSourceFiles(prog)) if (!emitted.has(sf.fileName)) ts.transform(sf, [rewrite], prog.getCompilerOptions()).dispose();
+      const ds = all();
+      // noEmitOnError hands back the pre-emit diagnostics that stopped it, which all() already holds.
+      const seen = new Set(ds.map(diagnosticKey));
+      for (const d of tsDiagnostics(r.diagnostics, 'GL9002')) if (!seen.has(diagnosticKey(d))) ds.push(d);
       return { diagnostics: ds, emitSkipped: r.emitSkipped };
     },
     diagnostics: all,
   };
+}
+
+function diagnosticKey(d: GreenletsDiagnostic): string {
+  return `${d.code}\0${d.file}\0${d.line}\0${d.column}\0${d.message}`;
 }
 
 /** The transformer as the integrations load it (lazily: only when a file is not in their disk cache). */

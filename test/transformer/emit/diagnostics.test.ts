@@ -13,6 +13,7 @@ import type { GreenletsDiagnostic } from '../../../src/transformer/api.js';
 import { createGreenletsTransformer, createProjectTransformer, filterDiagnostics, formatDiagnostic, transform } from '../../../src/transformer/index.js';
 import { emitterCodes } from '../../../src/transformer/emit/codes.js';
 import { patchedSpecifier } from '../../../src/transformer/emit/patch.js';
+import { writeProject } from '../analysis/helpers.js';
 
 /** Emit `code` with an analysis built by `mark` from the parsed file (nodes found by their text). */
 function emitWith(code: string, mark: (sf: ts.SourceFile, find: <T extends ts.Node>(text: string, kind: ts.SyntaxKind) => T) => Partial<FileAnalysis>) {
@@ -100,6 +101,28 @@ describe('emitter diagnostics', () => {
     expect(codes).toContain('GL9010');
     const d = p.diagnostics().find((x) => x.code === 'GL9010')!;
     expect(d.message).toMatch(/target/);
+  });
+
+  it('the project emit rewrites every file also where TypeScript writes no JavaScript, and writes only what tsc would', () => {
+    // noEmit, emitDeclarationOnly and noEmitOnError with a type error run no `before` transformer in ts's emit.
+    const dir = writeProject({
+      'a.ts': `import { sleep } from 'greenlets';\nexport function pause(): void {\n  sleep(0);\n}\nexport const sorted = [3, 1].sort((a, b) => {\n  pause();\n  return a - b;\n});\n`,
+      'b.ts': `export const n: number = 1;\n`,
+    });
+    const emitWithOptions = (compilerOptions: Record<string, unknown>, b = 'export const n: number = 1;\n') => {
+      const tsconfig = join(dir, 'tsconfig.json');
+      writeFileSync(join(dir, 'b.ts'), b);
+      writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', strict: true, skipLibCheck: true, types: [], outDir: 'out', ...compilerOptions }, files: ['a.ts', 'b.ts'] }));
+      const written: string[] = [];
+      const r = createProjectTransformer({ tsconfig }).emit((name) => written.push(name.slice(dir.length + 1)));
+      return { codes: r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`), written: written.sort() };
+    };
+    const full = emitWithOptions({});
+    expect(full.codes).toEqual(['GL1001 5:35']);
+    expect(full.written).toEqual(['out/a.js', 'out/b.js']);
+    expect(emitWithOptions({ noEmit: true })).toEqual({ codes: full.codes, written: [] });
+    expect(emitWithOptions({ declaration: true, emitDeclarationOnly: true })).toEqual({ codes: full.codes, written: ['out/a.d.ts', 'out/b.d.ts'] });
+    expect(emitWithOptions({ noEmitOnError: true }, 'export const n: number = "s";\n')).toEqual({ codes: ['GL9002 1:14', ...full.codes], written: [] });
   });
 
   it('GL9001 and GL9002 come with file:line:col, formatted as tsc formats its own', () => {
