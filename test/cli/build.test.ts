@@ -57,6 +57,30 @@ try {
 `,
 };
 
+/** `greenlets build --watch` running in `dir`. */
+function watchBuild(dir: string): { built(): Promise<void>; stop(): void } {
+  const child = spawn(process.execPath, [CLI, 'build', '--watch'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const done = /found 0 errors\. Watching for file changes\./;
+  let seen = 0;
+  return {
+    /** Resolves when a clean build reported after the one the previous call saw ends. */
+    async built() {
+      for (let m = done.exec(out.slice(seen)); ; m = done.exec(out.slice(seen))) {
+        if (m !== null) {
+          seen += m.index + m[0].length;
+          return;
+        }
+        if (child.exitCode !== null) throw new Error(`watch exited: ${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    stop: () => child.kill(),
+  };
+}
+
 let dir: string;
 beforeAll(() => {
   dir = tempDir('build');
@@ -103,25 +127,15 @@ describe('greenlets build', () => {
     const w = tempDir('build-watch');
     writeFiles(w, FILES);
     linkGreenlets(w);
-    const child = spawn(process.execPath, [CLI, 'build', '--watch'], { cwd: w, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const waitFor = async (re: RegExp, from: number) => {
-      while (!re.test(out.slice(from))) {
-        if (child.exitCode !== null) throw new Error(`watch exited: ${out}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const watch = watchBuild(w);
     try {
-      await waitFor(/found 0 errors\. Watching for file changes\./, 0);
+      await watch.built();
       expect(fs.readFileSync(path.join(w, 'out', 'steps.js'), 'utf8')).toContain('n * 10');
-      const mark = out.length;
       fs.writeFileSync(path.join(w, 'src', 'steps.ts'), FILES['src/steps.ts'].replace('n * 10', 'n * 100'));
-      await waitFor(/found 0 errors\. Watching for file changes\./, mark);
+      await watch.built();
       expect(fs.readFileSync(path.join(w, 'out', 'steps.js'), 'utf8')).toContain('n * 100');
     } finally {
-      child.kill();
+      watch.stop();
       removeTemp(w);
     }
   });
@@ -137,27 +151,17 @@ describe('greenlets build --watch and greenness across files', () => {
       'src/main.ts': "import { step } from './step.js';\nexport function twice(n: number): number {\n  return step(step(n));\n}\n",
     });
     linkGreenlets(w);
-    const child = spawn(process.execPath, [CLI, 'build', '--watch'], { cwd: w, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const waitFor = async (re: RegExp, from: number) => {
-      while (!re.test(out.slice(from))) {
-        if (child.exitCode !== null) throw new Error(`watch exited: ${out}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const watch = watchBuild(w);
     try {
-      await waitFor(/found 0 errors\. Watching for file changes\./, 0);
+      await watch.built();
       expect(fs.readFileSync(path.join(w, 'out', 'main.js'), 'utf8')).not.toContain('yield*');
-      const mark = out.length;
       fs.writeFileSync(path.join(w, 'src', 'step.ts'), "import { sleep } from 'greenlets';\nexport function step(n: number): number {\n  sleep(0);\n  return n + 1;\n}\n");
-      await waitFor(/found 0 errors\. Watching for file changes\./, mark);
+      await watch.built();
       const main = fs.readFileSync(path.join(w, 'out', 'main.js'), 'utf8');
       expect(main).toContain('function* twice$green');
       expect(main).toContain('yield*');
     } finally {
-      child.kill();
+      watch.stop();
       removeTemp(w);
     }
   });
