@@ -40,13 +40,18 @@ export class Timeout extends Error {
     this.exception = exception;
   }
 
-  /** Start a new Timeout (or start `seconds` itself if it is a Timeout that is not pending). */
-  static startNew(seconds?: number | null | Timeout, exception?: unknown): Timeout {
+  /** Start a new Timeout (or start `seconds` itself if it is a Timeout that is not pending). Called on a
+   * subclass (`TooLong.startNew(1)`), it builds that subclass, as gevent's classmethod does. */
+  static startNew<T extends Timeout>(
+    this: new (seconds?: number | null, exception?: unknown) => T,
+    seconds?: number | null | Timeout,
+    exception?: unknown,
+  ): T {
     if (seconds instanceof Timeout) {
       if (!seconds.pending) seconds.start();
-      return seconds;
+      return seconds as T;
     }
-    const t = new Timeout(seconds, exception);
+    const t = new this(seconds, exception);
     t.start();
     return t;
   }
