@@ -583,6 +583,17 @@ function* waitForDeath(g: Greenlet<any>, timeout: number | null | undefined): Gr
   }
 }
 
+/**
+ * @internal A waiter that a link wakes (join, iwait) runs at once, in the middle of the notification, as gevent's
+ * hub switches into it there: the links after it fire once it blocks again, and a link added meanwhile to the
+ * greenlet being notified fires in this same round, before notifications queued since. One that already has a
+ * resume queued (a Timeout, a kill) keeps that one.
+ */
+export function resumeFromLink(hub: Hub, g: Greenlet<any>): void {
+  if (g._pending !== RESUME_NONE) return;
+  hub.resumeNow(g, undefined);
+}
+
 function wakeJoiner(g: Greenlet<any>): void {
   getHub().schedule(g);
 }
@@ -600,7 +611,7 @@ defineGreenMethods(Greenlet, {
     assertNotSelf(this, 'join');
     const hub = getHub();
     const cur = hub.current;
-    const wake = () => hub.schedule(cur);
+    const wake = () => resumeFromLink(hub, cur);
     this.rawlink(wake);
     const t = timeout != null ? hub.timers.add(timeout, wakeJoiner, cur) : null;
     if (hub.monitoring) hub.noteSuspend();

@@ -3,8 +3,8 @@
  * 22.10.2; the twin named in each case is the program that found it.
  */
 import { describe, expect, it } from 'vitest';
-import { Timeout, sleep } from '../../src/index.js';
-import { G, caught, run } from '../helpers/green.js';
+import { Timeout, joinall, sleep, spawn } from '../../src/index.js';
+import { G, M, caught, gf, run } from '../helpers/green.js';
 
 describe('twin regressions', () => {
   it('Timeout.startNew called on a subclass builds and raises that subclass (timeout_locks)', async () => {
@@ -17,5 +17,46 @@ describe('twin regressions', () => {
       expect(e).toBe(t);
       expect(t.pending).toBe(false);
     });
+  });
+
+  it('a greenlet joining another runs as soon as the death is notified, before the links after it (links_order)', async () => {
+    // gevent: the hub switches into the joiner from inside the notification; link callbacks registered after
+    // its join fire once it blocks again. gevent 22.10.2 prints joiner woke, link cb, rawlink cb, main after join.
+    const log: string[] = [];
+    await run(function* () {
+      const d = spawn(gf(function* () {
+        yield* G(sleep)(0.01);
+      }));
+      spawn(gf(function* joiner() {
+        yield* M(d, 'join')();
+        log.push('joiner woke');
+      }));
+      yield* G(sleep)(0);
+      d.link(() => log.push('link cb'));
+      d.rawlink(() => log.push('rawlink cb'));
+      yield* M(d, 'join')();
+      log.push('main after join');
+      yield* G(sleep)(0);
+    });
+    expect(log).toEqual(['joiner woke', 'link cb', 'rawlink cb', 'main after join']);
+  });
+
+  it('a link added to the greenlet whose death woke the waiter fires in that same notification (links_order)', async () => {
+    // joinall returns from inside the notification of b, the last to finish: a link added to b then fires
+    // before one added earlier to a, whose notification is queued behind (gevent 22.10.2: cb b, cb a).
+    const log: string[] = [];
+    await run(function* () {
+      const nap = gf(function* (s: number) {
+        yield* G(sleep)(s);
+      });
+      const a = spawn(nap, 0.01);
+      const b = spawn(nap, 0.03);
+      yield* G(joinall)([a, b]);
+      a.link(() => log.push('cb a'));
+      b.link(() => log.push('cb b'));
+      yield* G(sleep)(0);
+      yield* G(sleep)(0);
+    });
+    expect(log).toEqual(['cb b', 'cb a']);
   });
 });
