@@ -58,6 +58,11 @@ interface ProjectState {
   transformers: { before: ts.TransformerFactory<ts.SourceFile>; afterDeclarations: ts.TransformerFactory<ts.SourceFile | ts.Bundle> };
   /** Diagnostics of the files transformed so far, by file. */
   diagnostics: Map<string, GreenletsDiagnostic[]>;
+  /**
+   * After an emit: rewrite in memory the files it wrote no JavaScript for (noEmit, emitDeclarationOnly,
+   * noEmitOnError with errors run no `before` transformer), so their diagnostics are in `diagnostics` too.
+   */
+  rewriteUnemitted(target: ts.SourceFile | undefined): void;
 }
 
 const states = new WeakMap<ts.Program, ProjectState>();
@@ -77,17 +82,21 @@ function stateFor(program: ts.Program, tsm: TsModule, config: Record<string, unk
   const options = pluginOptions(config, program);
   const analysis = tx.analyzeProgram(program, options.transform);
   const diagnostics = new Map<string, GreenletsDiagnostic[]>();
+  const rewritten = new Set<string>();
   const lookup: ProjectState['lookup'] = (sf) => (shouldTransform(sf.fileName, options) ? analysis.file(sf) : undefined);
+  const before = tx.createGreenletsTransformer(lookup, options.transform, {
+    checker: program.getTypeChecker(),
+    onDiagnostics: (file, ds) => {
+      rewritten.add(file);
+      diagnostics.set(file, tx.filterDiagnostics(ds, options.transform.diagnostics ?? 'warning'));
+    },
+  });
   state = {
     lookup,
     diagnostics,
-    transformers: {
-      before: tx.createGreenletsTransformer(lookup, options.transform, {
-        checker: program.getTypeChecker(),
-        onDiagnostics: (file, ds) => diagnostics.set(file, tx.filterDiagnostics(ds, options.transform.diagnostics ?? 'warning')),
-      }),
-      afterDeclarations: tx.createDeclarationsTransformer(lookup),
-    },
+    transformers: { before, afterDeclarations: tx.createDeclarationsTransformer(lookup) },
+    rewriteUnemitted: (target) =>
+      tx.rewriteUnemitted(program, before, (sf) => rewritten.has(sf.fileName) || !shouldTransform(sf.fileName, options), target),
   };
   states.set(program, state);
   return state;
@@ -140,40 +149,52 @@ function transformProgram(program: ts.Program, config: Record<string, unknown>, 
       mergeTransformers(custom, state),
       ...rest,
     );
-    const extra = [...state.diagnostics.values()].flat().map((d) => toTsDiagnostic(tsm, program, d));
+    state.rewriteUnemitted(targetSourceFile);
+    const reported = targetSourceFile === undefined ? [...state.diagnostics.values()] : [state.diagnostics.get(targetSourceFile.fileName) ?? []];
+    const extra = reported.flat().map((d) => toTsDiagnostic(tsm, program, d));
     return { ...result, diagnostics: [...result.diagnostics, ...extra] };
   };
   program.emit = wrapped;
   return program;
 }
 
-const wrappedOriginalEmit = new WeakSet<ts.Program>();
+/** Per program: where the source-transformer entry reports (the extras of ts-patch's latest call). */
+const reporters = new WeakMap<ts.Program, (fileName: string) => void>();
 
 /**
  * The plain `{ "transform": "greenlets/tsc" }` entry: ts-patch asks for `before` transformers only, so the
- * declarations transformer joins through the emit ts-patch is about to call (its `originalEmit`).
+ * declarations transformer — and the rewrite of the files the emit writes no JavaScript for — join through the
+ * emit ts-patch is about to call (its `originalEmit`); ts-patch adds what `addDiagnostic` collected to that
+ * emit's result after it returns.
  */
 function sourceTransformers(program: ts.Program, config: Record<string, unknown>, extras: ProgramExtras): { before: ts.TransformerFactory<ts.SourceFile> } {
   const tsm = extras.ts;
   const state = stateFor(program, tsm, config);
+  const report = (fileName: string): void => {
+    for (const d of state.diagnostics.get(fileName) ?? []) extras.addDiagnostic?.(toTsDiagnostic(tsm, program, d));
+    state.diagnostics.delete(fileName);
+  };
   const p = program as ts.Program & { originalEmit?: ts.Program['emit'] };
-  if (typeof p.originalEmit === 'function' && !wrappedOriginalEmit.has(program)) {
-    wrappedOriginalEmit.add(program);
+  if (typeof p.originalEmit === 'function' && !reporters.has(program)) {
     const original = p.originalEmit;
     p.originalEmit = function (this: ts.Program, target, writeFile, token, dtsOnly, custom, ...rest) {
       const merged: ts.CustomTransformers = {
         ...custom,
         afterDeclarations: [...(custom?.afterDeclarations ?? []), state.transformers.afterDeclarations],
       };
-      return (original as (...a: unknown[]) => ts.EmitResult).call(this, target, writeFile, token, dtsOnly, merged, ...rest);
+      const result = (original as (...a: unknown[]) => ts.EmitResult).call(this, target, writeFile, token, dtsOnly, merged, ...rest);
+      state.rewriteUnemitted(target);
+      const reportNow = reporters.get(program);
+      if (reportNow !== undefined) for (const fileName of [...state.diagnostics.keys()]) reportNow(fileName);
+      return result;
     };
   }
+  reporters.set(program, report);
   const before: ts.TransformerFactory<ts.SourceFile> = (ctx) => {
     const inner = state.transformers.before(ctx);
     return (sf) => {
       const out = inner(sf);
-      for (const d of state.diagnostics.get(sf.fileName) ?? []) extras.addDiagnostic?.(toTsDiagnostic(tsm, program, d));
-      state.diagnostics.delete(sf.fileName);
+      report(sf.fileName);
       return out;
     };
   };

@@ -13,17 +13,18 @@ import { forceGreenAnalysis, forcedProgramAnalysis } from './analysis/force-gree
 import { createGreenletsTransformer, type AnalysisLookup } from './emit/transformer.js';
 import { createDeclarationsTransformer } from './emit/declarations.js';
 import { singleFileHost } from './emit/program-host.js';
-import { analyzeProgram, ownSourceFiles } from './analysis/analyze.js';
+import { analyzeProgram } from './analysis/analyze.js';
 import { ProjectProgram } from './project-program.js';
 import { rekeyAnalysis } from './emit/rekey.js';
 import { tsDiagnostics } from './emit/ts-diagnostics.js';
+import { rewriteUnemitted } from './emit/unemitted.js';
 
 export type { GreenletsDiagnostic, TransformOptions, TransformResult, PatchOptions } from './api.js';
 export { formatDiagnostic, filterDiagnostics } from './diagnostics.js';
 export { createGreenletsTransformer, createDeclarationsTransformer, type AnalysisLookup };
 export { DEFAULT_RUNTIME_MODULE } from './emit/context.js';
 // What the integrations use (they load this module only when a file is not in their disk cache).
-export { ts, analyzeProgram, forceGreenAnalysis, rekeyAnalysis, tsDiagnostics };
+export { ts, analyzeProgram, forceGreenAnalysis, rekeyAnalysis, tsDiagnostics, rewriteUnemitted };
 export type { FileAnalysis, FunctionLike, ProgramAnalysis } from './analysis/types.js';
 export { ProjectProgram, forgetLibraryFiles, type ModuleFormat, type ProjectRef, type ProjectProgramOptions } from './project-program.js';
 
@@ -289,7 +290,7 @@ export function createProjectTransformer(opts: ProjectTransformerOptions): Proje
     emit(writeFile) {
       const r = prog.emit(undefined, writeFile, undefined, false, transformers);
       // The files the emit did not rewrite (it wrote no JavaScript for them): rewritten in memory, for the diagnostics.
-      for (const sf of ownSourceFiles(prog)) if (!emitted.has(sf.fileName)) ts.transform(sf, [rewrite], prog.getCompilerOptions()).dispose();
+      rewriteUnemitted(prog, rewrite, (sf) => emitted.has(sf.fileName));
       const ds = all();
       // noEmitOnError hands back the pre-emit diagnostics that stopped it, which all() already holds.
       const seen = new Set(ds.map(diagnosticKey));
