@@ -34,7 +34,9 @@ const MEM_PROCS = 3;
 const WARMUPS = 2;
 // Timing cases run in ROUNDS rounds, each round every case once in its own process, greenlets and its
 // baselines one after the other: load from other work drifts over a run, and pairing keeps it out of ratios.
-const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
+// Five: a process's code and heap layout (V8 randomises both) moves the queue ping-pong between two steady speeds
+// as far apart as 1.8x, so fewer processes per side would report whichever mode happened to come up.
+const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 5);
 
 // ---------------------------------------------------------------------------------------------------------
 // Child side: one case per process. Each case returns { value, unit, extra? } per run.
