@@ -126,11 +126,13 @@ describe.concurrent('wrong programs: refused with a diagnostic that says where a
     expect(ds[1]!.message).toMatch(/is passed to JSON\.parse, which uses its callback's result/);
   });
 
-  it('an async function calling blocking code: GL1014, fix: await a spawned greenlet', async () => {
-    const [d, ...more] = await refused('async-calls-green.ts');
+  it('async functions calling blocking code: GL1014, fix: await a spawned greenlet, or `await` instead of waitFor', async () => {
+    const [d, w, ...more] = await refused('async-calls-green.ts');
     expect(more).toEqual([]);
     expect(d).toMatchObject({ ...position('async-calls-green.ts', 'slowLookup(key)'), category: 'error', code: 'GL1014' });
     expect(d!.message).toMatch(/^async function handler calls green function slowLookup .*Fix: run it in a greenlet and await that: `await spawn\(\(\) => slowLookup\(\.\.\.\)\)`/);
+    expect(w).toMatchObject({ ...position('async-calls-green.ts', 'waitFor(readFile'), category: 'error', code: 'GL1014' });
+    expect(w!.message).toMatch(/^async function readConfig calls green function waitFor .*Fix: async code waits for a promise with `await`: write `await promise` instead of `waitFor\(promise\)`\.$/);
   });
 });
 

@@ -6,7 +6,8 @@
  *   'awaited'   the result may be a thenable that is awaited (`promise.then`, `() => void | Promise<void>`):
  *               spawn per call too — the adapter returns the Greenlet, which is a thenable;
  *   'result'    the result is used (a `sort` comparator, a `replace` callback, a mapper): an error;
- *   'untyped'   `any`, `Function`, `(...args: any[]) => any`: spawn per call, with a warning;
+ *   'untyped'   `any`, `Function`, `(...args: any[]) => any`: spawn per call, with a warning (a result typed `any`
+ *               from a signature whose parameters are typed, as JSON.parse's reviver, is 'result');
  *   'executor'  the executor of `new Promise`: it runs inside the constructor, whose throw would be lost.
  * Where the declared type is not a function type (an overloaded conditional type such as EventEmitter's
  * Listener1<K, T>), the instantiated contextual type at the argument decides.
@@ -84,10 +85,17 @@ function useOfType(checker: ts.TypeChecker, t: ts.Type, depth: number): Exclude<
   }
   let worst: Exclude<CallbackUse, 'executor'> = 'void';
   for (const s of sigs) {
-    const k = useOfReturn(checker, s.getReturnType());
+    let k = useOfReturn(checker, s.getReturnType());
+    // `(key: string, value: any) => any` (JSON.parse's reviver, JSON.stringify's replacer): a signature typed
+    // with care except for its result returns a value the caller uses; only `(...args: any[]) => any` says nothing.
+    if (k === 'untyped' && s.getReturnType().flags & ts.TypeFlags.Any && hasTypedParameter(checker, s)) k = 'result';
     if (RANK[k] > RANK[worst]) worst = k;
   }
   return worst;
+}
+
+function hasTypedParameter(checker: ts.TypeChecker, s: ts.Signature): boolean {
+  return s.getParameters().some((p) => !(checker.getTypeOfSymbol(p).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)));
 }
 
 function useOfReturn(checker: ts.TypeChecker, r: ts.Type): Exclude<CallbackUse, 'executor'> {

@@ -74,8 +74,7 @@ export const analysisCodes = {
   GL1014: {
     category: 'error',
     template:
-      'async function {name} calls green function {target} ({where}), which would block the async code plainly. Fix: run ' +
-      'it in a greenlet and await that: `await spawn(() => {call})` (greenlets are thenables).',
+      'async function {name} calls green function {target} ({where}), which would block the async code plainly. Fix: {fix}.',
   },
   GL1015: {
     category: 'error',

@@ -106,7 +106,7 @@ export class Solver {
       if (k === 'root' || k === 'outside') this.valueTurnedGreen(v);
     }
     for (const it of col.iterations) {
-      const k = col.iterables.kindOf(this.checker.getTypeAtLocation(it.iterable));
+      const k = this.iterableKind(it.iterable);
       this.iterationKinds.set(it, k);
       if (k === 'green') this.apply(it.container, undefined, { kind: 'iteration', iteration: it });
     }
@@ -121,7 +121,7 @@ export class Solver {
         this.apply(site.container, undefined, { kind: 'call', site, target: site.hotTarget });
       } else if (site.collectsBlocking) {
         const arg0 = (site.node as ts.CallExpression).arguments[0]!;
-        if (col.iterables.kindOf(this.checker.getTypeAtLocation(arg0)) === 'green') {
+        if (this.iterableKind(arg0) === 'green') {
           site.builtin ??= higherOrderBuiltin('ArrayConstructor', 'from');
           site.hot = true;
           this.apply(site.container, undefined, { kind: 'call', site, target: -1 });
@@ -407,15 +407,18 @@ export class Solver {
   /** The parts of a bad container's fix that depend on what it calls and where (GL1014's call, GL1017's). */
   private fixArgs(c: Container, r: Reason, target: string): Record<string, string> {
     if (c.kind === 'async') {
+      // waitFor itself: async code has its own way to wait for a promise.
+      if (r.kind === 'call' && r.site.root && target === 'waitFor') return { fix: 'async code waits for a promise with `await`: write `await promise` instead of `waitFor(promise)`' };
+      const spawnFix = (call: string) => ({ fix: `run it in a greenlet and await that: \`await spawn(() => ${call})\` (greenlets are thenables)` });
       // `spawn(() => fetchIt(...))` when the target has a callable name; else the call as written.
-      if (/^[\w$]+$/.test(target)) return { call: `${target}(...)` };
+      if (/^[\w$]+$/.test(target)) return spawnFix(`${target}(...)`);
       if (r.kind === 'call' || r.kind === 'param' || r.kind === 'callback') {
         const n = r.site.node;
         const callee = ts.isCallExpression(n) || ts.isNewExpression(n) ? n.expression : n.tag;
         const text = callee.getText(c.sourceFile).replace(/\s+/g, ' ');
-        return { call: text.length <= 40 ? `${text}(...)` : 'the blocking call' };
+        return spawnFix(text.length <= 40 ? `${text}(...)` : 'the blocking call');
       }
-      return { call: '{ the blocking loop }' };
+      return spawnFix('{ the blocking loop }');
     }
     if (c.kind === 'default') {
       const p = c.node as ts.ParameterDeclaration;
@@ -427,6 +430,18 @@ export class Solver {
       };
     }
     return {};
+  }
+
+  /**
+   * Is what `expr` iterates a blocking iterable? Its own type says, unless a type-only wrapper hid it: `iwait(gs)
+   * as Iterable<Greenlet<T>>` is still iwait's object, which blocks when iterated (an `any` inside a cast keeps
+   * the cast's type, so `JSON.parse(s) as number[]` stays a plain iteration).
+   */
+  private iterableKind(expr: ts.Expression): IterationKind {
+    const k = this.col.iterables.kindOf(this.checker.getTypeAtLocation(expr));
+    const inner = skipOuter(expr);
+    if (k === 'green' || inner === expr) return k;
+    return this.col.iterables.kindOf(this.checker.getTypeAtLocation(inner)) === 'green' ? 'green' : k;
   }
 
   /** `new F()` of a green function: a construct call cannot be a green call (the generator has no [[Construct]]). */
@@ -458,7 +473,9 @@ export class Solver {
       const args = ts.isTaggedTemplateExpression(site.node) ? [] : (site.node.arguments ?? []);
       const reported = new Set<AnalysisCode>();
       for (let i = 0; i < args.length && i < site.args.length; i++) {
-        if (site.builtin && i === site.builtin.callback) continue;
+        // A known higher-order built-in calls only its callback (a green call when the site is hot); its other
+        // arguments are values it never calls (reduce's initial value, a thisArg), not callbacks to adapt.
+        if (site.builtin) continue;
         if (site.storesFrom !== undefined && i >= site.storesFrom) continue; // stored, not called
         const arg = args[i]!;
         if (ts.isSpreadElement(arg)) continue;
