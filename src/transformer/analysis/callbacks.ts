@@ -86,12 +86,17 @@ function useOfType(checker: ts.TypeChecker, t: ts.Type, depth: number): Exclude<
   let worst: Exclude<CallbackUse, 'executor'> = 'void';
   for (const s of sigs) {
     let k = useOfReturn(checker, s.getReturnType());
-    // `(key: string, value: any) => any` (JSON.parse's reviver, JSON.stringify's replacer): a signature typed
-    // with care except for its result returns a value the caller uses; only `(...args: any[]) => any` says nothing.
-    if (k === 'untyped' && s.getReturnType().flags & ts.TypeFlags.Any && hasTypedParameter(checker, s)) k = 'result';
+    // `(key: string, value: any) => any` in TypeScript's own lib (JSON.parse's reviver, JSON.stringify's
+    // replacer): a built-in whose result is `any` uses it. Elsewhere an `any` result usually means "whatever you
+    // return is ignored" (a test framework's `it(name, (ctx) => any)`), so it stays untyped.
+    if (k === 'untyped' && s.getReturnType().flags & ts.TypeFlags.Any && inDefaultLib(s) && hasTypedParameter(checker, s)) k = 'result';
     if (RANK[k] > RANK[worst]) worst = k;
   }
   return worst;
+}
+
+function inDefaultLib(s: ts.Signature): boolean {
+  return s.getDeclaration()?.getSourceFile().hasNoDefaultLib === true;
 }
 
 function hasTypedParameter(checker: ts.TypeChecker, s: ts.Signature): boolean {
