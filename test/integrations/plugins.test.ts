@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { greenlets, linkGreenlets, node, removeTemp, ROOT, tempDir, writeFiles } from '../cli/support.js';
+import { BASE_COMPILER_OPTIONS } from './support/tsconfig.js';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
@@ -16,15 +17,7 @@ const own = createRequire(path.join(ROOT, 'package.json'));
 const TSPC = own.resolve('ts-patch/bin/tspc.js');
 const BUNDLE = path.join(ROOT, 'test', 'integrations', 'support', 'bundle.mjs');
 
-const BASE_TSCONFIG = {
-  target: 'ES2022',
-  module: 'NodeNext',
-  moduleResolution: 'NodeNext',
-  strict: true,
-  skipLibCheck: true,
-  declaration: true,
-  rootDir: 'src',
-};
+const BASE_TSCONFIG = { ...BASE_COMPILER_OPTIONS, rootDir: 'src' };
 
 const SOURCES = {
   'package.json': '{"type": "module"}\n',

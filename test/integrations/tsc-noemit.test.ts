@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { linkGreenlets, node, removeTemp, ROOT, tempDir, writeFiles } from '../cli/support.js';
+import { BASE_COMPILER_OPTIONS } from './support/tsconfig.js';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
@@ -39,12 +40,7 @@ function tsconfig(name: string, entry: Entry, include: string[], extra: Record<s
   const file = `tsconfig.${name}.json`;
   const plugin = entry === 'program' ? { transform: 'greenlets/tsc', transformProgram: true } : { transform: 'greenlets/tsc' };
   const compilerOptions = {
-    target: 'ES2022',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    strict: true,
-    skipLibCheck: true,
-    declaration: true,
+    ...BASE_COMPILER_OPTIONS,
     rootDir: '.',
     outDir: `out-${name}`,
     plugins: [plugin],
