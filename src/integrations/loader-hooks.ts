@@ -7,6 +7,7 @@
  * conventions). load: the project's .ts/.mts/.cts/.tsx/.js/… files come back transformed, with an inline source
  * map, in the module format Node gives them.
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +29,12 @@ export interface LoaderData {
   port?: MessagePort;
   /** Off-thread only: CommonJS files are left to the main thread's CommonJS loader (load returns no source). */
   sourcelessCommonJs?: boolean;
+  /**
+   * The entry module, when it is an ES module, ends by emitting MAIN_MODULE_ENDED (src/runtime/hub.ts), as
+   * `greenlets run` does after importing it: under `node --import greenlets/register` nothing else sees the main
+   * module end, and greenlets still sleeping would hold the process where gevent's program exits.
+   */
+  markEntryEnd?: boolean;
 }
 
 /** What the check before the run found. */
@@ -48,13 +55,18 @@ let options: ResolvedOptions = resolveOptions({}, 'greenlets/register');
 let session: ProjectSession | undefined;
 let tx: TransformerApi | undefined;
 let sourcelessCommonJs = false;
+let markEntryEnd = false;
+/** The entry's real path (Node loads files by their real paths), once the check before the run has named it. */
+let entryFile: string | undefined;
 
 export function initialize(data: LoaderData | undefined): void {
   if (data !== undefined) options = resolveOptions(data.options, 'greenlets/register', data.base);
   sourcelessCommonJs = data?.sourcelessCommonJs === true;
+  markEntryEnd = data?.markEntryEnd === true;
   const port = data?.port;
   if (port !== undefined) {
     port.on('message', (msg: Handoff) => {
+      noteEntry(msg.entry);
       sessionFor(path.resolve(msg.entry)).seed(msg.files, msg.checked);
       port.postMessage('ready');
     });
@@ -100,6 +112,7 @@ function sessionFor(file: string): ProjectSession {
  * diagnostic of its files, so errors stop the program before any of it runs.
  */
 export async function prepare(entry: string): Promise<Prepared> {
+  noteEntry(entry);
   const file = path.resolve(entry);
   if (!handles(file)) return { diagnostics: [], analysed: 0 };
   const s = sessionFor(file);
@@ -108,6 +121,18 @@ export async function prepare(entry: string): Promise<Prepared> {
   const diagnostics = s.buildAll(await loadTransformer(), file);
   return { diagnostics, analysed: s.transformedCount() };
 }
+
+function noteEntry(entry: string): void {
+  if (!markEntryEnd) return;
+  try {
+    entryFile = fs.realpathSync(entry);
+  } catch {
+    entryFile = path.resolve(entry);
+  }
+}
+
+/** `globalThis.process`: the program may declare its own `process` at its top level. */
+const ENTRY_END = `\n;globalThis.process.emit('greenlets:main-module-ended');\n`;
 
 /** Diagnostics of files first seen after the check (a dynamic import outside the program). */
 function reportLate(file: string, ds: GreenletsDiagnostic[]): void {
@@ -194,6 +219,8 @@ function toLoaded(file: string, getTx: () => TransformerApi | undefined): Loaded
     reportLate(file, r.diagnostics);
   }
   if (r.format === 'commonjs' && sourcelessCommonJs) return { format: 'commonjs', shortCircuit: true };
+  // Only an ES module entry: a CommonJS one cannot block at its top level and starts its work with spawn().
+  if (r.format === 'module' && file === entryFile) r = { ...r, code: r.code.replace(/\n?$/, ENTRY_END) };
   return { format: r.format, source: withInlineMap(r), shortCircuit: true };
 }
 

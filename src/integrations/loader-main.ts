@@ -21,20 +21,21 @@ let installed: ((entry: string) => Promise<Prepared>) | undefined;
 export type { Prepared };
 
 /** Install the hooks once per process; returns the function that checks an entry before it runs. */
-export async function installLoader(options: GreenletsOptions, base = process.cwd()): Promise<(entry: string) => Promise<Prepared>> {
+/** `markEntryEnd`: the entry module announces its own end (LoaderData.markEntryEnd; greenlets/register). */
+export async function installLoader(options: GreenletsOptions, base = process.cwd(), markEntryEnd = false): Promise<(entry: string) => Promise<Prepared>> {
   if (installed !== undefined) return installed;
   process.setSourceMapsEnabled(true);
   const registerHooks = (module as unknown as SyncHooksApi).registerHooks;
   if (typeof registerHooks === 'function' && process.env.GREENLETS_ASYNC_HOOKS !== '1') {
     const hooks = await import('./loader-hooks.js');
-    hooks.initialize({ options, base });
+    hooks.initialize({ options, base, markEntryEnd });
     registerHooks({ resolve: hooks.resolveSync, load: hooks.loadSync });
     installed = (entry) => hooks.prepare(entry);
     return installed;
   }
   const cjs = installCommonJs(resolveOptions(options, 'greenlets/register', base));
   const { port1, port2 } = new MessageChannel();
-  const data: LoaderData = { options, base, port: port2, sourcelessCommonJs: true };
+  const data: LoaderData = { options, base, port: port2, sourcelessCommonJs: true, markEntryEnd };
   module.register('./loader-hooks.js', { parentURL: import.meta.url, data, transferList: [port2] });
   // The check runs on this thread, where the hooks just registered apply to its own imports too: the
   // transformer's TypeScript then loads by require() (typescript-cjs.ts), which the hooks thread cannot do.

@@ -20,7 +20,7 @@ try {
 
 let check: Awaited<ReturnType<typeof installLoader>>;
 try {
-  check = await installLoader(options);
+  check = await installLoader(options, process.cwd(), true);
 } catch (e) {
   if (!(e instanceof OptionsError)) throw e;
   process.stderr.write(`${e.message}\n`);

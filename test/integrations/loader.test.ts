@@ -60,6 +60,21 @@ one();
     'esm/bad.ts': `import { sleep } from 'greenlets';\nconsole.log('must not run');\nexport const xs = [2, 1].sort((a, b) => { sleep(0); return a - b; });\n`,
     'esm/warn.ts': `import { sleep } from 'greenlets';\nimport { existsSync } from 'node:fs';\nfunction f(): boolean {\n  sleep(0);\n  return existsSync('.');\n}\nconsole.log('warn ran', f());\n`,
     'esm/skip.ts': `import { sleep } from 'greenlets';\nfunction pause(): string {\n  sleep(0.001);\n  return 'paused';\n}\ntry {\n  console.log(pause());\n} catch (e) {\n  console.log('untransformed:', (e as Error).name);\n}\n`,
+    // As under `greenlets run`: the end of the entry module ends the program although a greenlet sleeps; the end of
+    // an imported module with blocking top-level code does not.
+    'esm/forever.ts': `import { spawn, sleep } from 'greenlets';
+import { depState } from './forever-dep.js';
+spawn(() => {
+  try {
+    sleep(3600);
+  } finally {
+    console.log('never printed');
+  }
+});
+sleep(0.05);
+console.log(depState, 'main done');
+`,
+    'esm/forever-dep.ts': `import { sleep } from 'greenlets';\nsleep(0.01);\nexport const depState = 'dep loaded';\n`,
     'cjs/package.json': '{"type": "commonjs"}\n',
     'cjs/main.cts': `import { spawn, sleep } from 'greenlets';\nconst { twice } = require('./math');\nfunction main(): void {\n  sleep(0.001);\n  console.log('cjs', twice(21), typeof require, __filename.endsWith('main.cts'));\n}\nspawn(main);\n`,
     'cjs/math.ts': 'export function twice(n: number): number {\n  return n * 2;\n}\n',
@@ -80,6 +95,15 @@ describe.concurrent('node --import greenlets/register', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('2,4,6 tsx HI mts BlockingSwitchOutError\n');
     expect(r.code).toBe(0);
+  });
+
+  it('lets the process exit when the ES module entry ends, although a greenlet sleeps (not when an import ends)', async () => {
+    const started = Date.now();
+    const r = await node([...register, 'forever.ts'], { cwd: path.join(dir, 'esm'), timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('dep loaded main done\n');
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(50_000);
   });
 
   it('runs a CommonJS entry (.cts) that requires a .ts file', async () => {
