@@ -18,8 +18,8 @@ const DIR = path.join(repoRoot, 'fixtures/programs/gevent');
 const EXPECTED_GREEN: Record<string, string[]> = {
   // Queue.put may block (a bounded queue is full), so every function that puts is green; filters are plain.
   'chat-room.ts': [
-    '<arrow function at main.ts:107:69>', '<arrow function at main.ts:115:22>', '<arrow function at main.ts:118:22>',
-    '<arrow function at main.ts:124:39>', '<arrow function at main.ts:127:34>',
+    '<arrow function at main.ts:108:69>', '<arrow function at main.ts:116:22>', '<arrow function at main.ts:119:22>',
+    '<arrow function at main.ts:125:39>', '<arrow function at main.ts:128:34>',
     'Client.listen', 'Room.close', 'Room.join', 'Room.leave', 'Room.post', 'talker',
   ],
   // page(), enqueue() and the summary's reduce callback stay plain.
