@@ -43,6 +43,16 @@ export function install(...entries: Array<((...args: any[]) => unknown) | string
 }
 
 /**
+ * A green #private method read as a value (src/transformer/emit/private-methods.ts): the plain method, with its
+ * generator as [GREEN] so green code that calls the value calls it greenly. Both are one function object per
+ * class, shared by every instance, so installing it once is enough and the value's identity is kept.
+ */
+export function privateMethod<F extends (...args: any[]) => unknown>(plain: F, gen: (...args: any[]) => Green<unknown>): F {
+  if ((plain as any)[GREEN] === undefined) (plain as any)[GREEN] = gen;
+  return plain;
+}
+
+/**
  * `new.target` of a green function declaration or expression: its generator cannot see the plain wrapper's,
  * so the wrapper hands it over (`setNewTarget(new.target)`) right before starting the generator, whose body
  * takes it first thing (`takeNewTarget()`). A green call is never a construct call: nothing was handed over,

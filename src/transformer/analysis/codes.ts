@@ -95,12 +95,8 @@ export const analysisCodes = {
       'the default value {of} would block: it calls {target} ({where}); default values cannot suspend. ' +
       'Fix: {fix}.',
   },
-  GL1018: {
-    category: 'error',
-    template:
-      'private method {name} would block: it calls {target} ({where}); #private methods cannot be made green. Fix: ' +
-      'use a TypeScript `private` method instead of a #name.',
-  },
+  // GL1018 (a #private method that would block) is retired: #private methods are made green
+  // (emit/private-methods.ts). The number is not reused.
   GL1019: {
     category: 'error',
     template:

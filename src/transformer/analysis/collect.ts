@@ -749,7 +749,6 @@ export class Collector {
       : fn.kind === ts.SyntaxKind.SetAccessor ? 'setter'
       : hasModifier(fn, ts.SyntaxKind.AsyncKeyword) ? 'async'
       : (fn as ts.FunctionDeclaration).asteriskToken ? 'generator'
-      : fn.name && ts.isPrivateIdentifier(fn.name) ? 'private'
       : 'fn';
     const c = this.newContainer(kind, fn, outer.sourceFile, v);
     (this.values[v] as { container?: Container }).container = c;

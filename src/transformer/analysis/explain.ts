@@ -23,7 +23,6 @@ const NOT_GREEN_KIND: Partial<Record<Container['kind'], string>> = {
   static: 'a static block, which cannot suspend (GL1016)',
   async: 'an async function, which cannot call green code plainly (GL1014)',
   generator: 'a generator function, which cannot be made green (GL1015)',
-  private: 'a #private method, which cannot be made green (GL1018)',
   default: 'a default parameter value, which cannot suspend (GL1017)',
   script: 'the top level of a script, which cannot block (GL1019)',
 };

@@ -21,7 +21,6 @@ export function canBeGreen(node: ts.Node): node is FunctionLike {
   if (node.body === undefined) return false;
   if ((node as ts.FunctionLikeDeclarationBase).asteriskToken !== undefined) return false;
   if (ts.getCombinedModifierFlags(node as ts.Declaration) & ts.ModifierFlags.Async) return false;
-  if (ts.isMethodDeclaration(node) && ts.isPrivateIdentifier(node.name)) return false;
   return true;
 }
 

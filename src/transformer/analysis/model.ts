@@ -16,8 +16,6 @@ export type ContainerKind =
   | 'static'
   | 'async'
   | 'generator'
-  /** A #private method: the rewrite cannot attach a generator form to it. */
-  | 'private'
   /** A default parameter value: generators cannot yield there. */
   | 'default'
   /** The top level of a script (not a module): no top-level await to run it in the main greenlet. */

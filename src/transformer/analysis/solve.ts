@@ -25,7 +25,6 @@ const BAD_CONTAINER_CODES: Partial<Record<Container['kind'], AnalysisCode>> = {
   generator: 'GL1015',
   static: 'GL1016',
   default: 'GL1017',
-  private: 'GL1018',
   script: 'GL1019',
 };
 
@@ -399,7 +398,7 @@ export class Solver {
     }
     let name = containerName(c);
     if (c.kind === 'ctor' || c.kind === 'static') name = name.replace(/^constructor of /, '');
-    else if (c.kind === 'getter' || c.kind === 'setter' || c.kind === 'private') name = name.split('.').pop()!;
+    else if (c.kind === 'getter' || c.kind === 'setter') name = name.split('.').pop()!;
     else if (c.kind === 'script') name = c.sourceFile.fileName;
     this.report(analysisDiagnostic(at, code, { name, target, where: location(at), ...this.fixArgs(c, r, target) }), c.sourceFile);
   }

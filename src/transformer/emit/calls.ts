@@ -17,6 +17,7 @@ import type { CallSite } from '../analysis/types.js';
 import { builtins } from '../../runtime/builtins.js';
 import { type EmitContext, type GenState, skipOuter, yieldStar } from './context.js';
 import type { Lexical } from './lexical.js';
+import { generatorName, privateCallee } from './private-methods.js';
 
 type Visit = (n: ts.Node) => ts.Node;
 
@@ -205,6 +206,12 @@ export class CallRewriter {
         }.`,
       );
       return this.dynamic(node, ref, thisArg, args, at);
+    }
+    const priv = privateCallee(ctx, node);
+    if (priv !== undefined && ref.memberOf !== undefined && ts.isPropertyAccessExpression(ref.value)) {
+      // `x.#m(a)` → `yield* x.#m$green(a)`: a private name is resolved lexically, so the target is known.
+      const gen = f.createPropertyAccessExpression(ref.value.expression, generatorName(f, priv.name as ts.PrivateIdentifier));
+      return yieldStar(f.createCallExpression(gen, undefined, args));
     }
     // Without a receiver the generator is called as a plain function (`this` undefined, as `.call(void 0)`
     // gives): V8 does not turn `gen.call(void 0, ...)` into a direct call here, and it costs ~20 ns per call.

@@ -10,6 +10,7 @@
  *   (a) => body              →  __gl.fn(function* (a, __t0) { body }.bind(this), "name", 1)   (bind only if `this` is used)
  *   class { m(a) { body } }  →  class { *m(a, __t0) { body } static { __gl.methods(this.prototype, ["m", 1], "C"); } }
  *   { m(a) { body } }        →  __gl.methods({ *m(a, __t0) { body } }, ["m", 1])
+ *   class { #m(a) { body } } →  class { *#m$green(a, __t0) { body } #m(a) { return __gl.runPlain(...) } }  (private-methods.ts)
  * Temporaries are trailing parameters (a `var` when there is a rest parameter), so no line is added.
  */
 import ts from 'typescript';
@@ -20,6 +21,7 @@ import { collectForPattern, lowerArrayAssignment, lowerElementPattern, lowerForO
 import { formalLength, inferredName, lexicalUses } from './scan.js';
 import { type Lexical, lexicalCapture, visitLexical } from './lexical.js';
 import { EmitError, describeNode } from './emit-error.js';
+import { generatorName, greenPrivateMethod, isCalled, plainPrivateMethod, privateMethodValue } from './private-methods.js';
 
 interface ScopeFrame {
   /** `[wrapper, generator, own name?]` of the scope's green declarations: one `__gl.install(...)` statement. */
@@ -30,6 +32,8 @@ interface ScopeFrame {
 interface MemberFrame {
   instance: ts.Expression[];
   statics: ts.Expression[];
+  /** The plain forms of green #private methods (private-methods.ts), added at the end of the class. */
+  privates: ts.ClassElement[];
 }
 
 export class Rewriter {
@@ -76,6 +80,9 @@ export class Rewriter {
       return this.plain(node);
     }
     if (ts.isDecorator(node)) return node;
+    if (ts.isPropertyAccessExpression(node) && ts.isPrivateIdentifier(node.name) && !isCalled(node) && greenPrivateMethod(this.ctx, node.name)) {
+      return privateMethodValue(this.ctx, node, this.visit(node.expression) as ts.Expression);
+    }
     if (st === undefined && ts.isCallExpression(node) && this.ctx.analysis.bindCalls?.has(node)) {
       const r = this.plainBind(node);
       if (r !== undefined) return r;
@@ -247,8 +254,7 @@ export class Rewriter {
     const mods = ts.getCombinedModifierFlags(node as ts.Declaration);
     if (mods & ts.ModifierFlags.Async) return `${what} is async; it cannot also block. Await a greenlet (greenlets are thenables) or make it an ordinary function.`;
     if ((node as ts.FunctionLikeDeclarationBase).asteriskToken) return `${what} is a generator; a user generator cannot block. Make it return an array, or a BlockingIterable.`;
-    if (ts.isMethodDeclaration(node)) {
-      if (ts.isPrivateIdentifier(node.name)) return `${what} is a #private method; make it a non-private method (private methods cannot be replaced by a green wrapper).`;
+    if (ts.isMethodDeclaration(node) && !ts.isPrivateIdentifier(node.name)) {
       if (memberKey(node.name) === undefined) {
         return `${what} [${(node.name as ts.ComputedPropertyName).expression.getText()}] may block, but its computed name cannot be evaluated a second time (greenlets reads it again to install the green method). Fix: compute the key into a const first (\`const key = ...;\` then \`[key]() {...}\`), or give the method a literal name.`;
       }
@@ -428,18 +434,24 @@ export class Rewriter {
   private greenMethod(node: ts.MethodDeclaration): ts.Node {
     const f = this.f;
     const { params, body } = this.generatorParts(node);
+    const frame = this.members.get(node.parent);
+    const priv = ts.isPrivateIdentifier(node.name) ? node.name : undefined;
+    if (priv !== undefined && frame !== undefined) {
+      const owner = ts.isClassLike(node.parent) ? (node.parent.name?.text ?? '') : '';
+      frame.privates.push(plainPrivateMethod(this.ctx, node, owner));
+    }
     const gen = f.updateMethodDeclaration(
       node,
       node.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword),
       f.createToken(ts.SyntaxKind.AsteriskToken),
-      this.visit(node.name) as ts.PropertyName,
+      priv !== undefined ? generatorName(f, priv) : (this.visit(node.name) as ts.PropertyName),
       node.questionToken,
       node.typeParameters,
       params,
       undefined,
       body,
     );
-    const frame = this.members.get(node.parent);
+    if (priv !== undefined) return gen;
     const key = memberKey(node.name)!;
     if (frame !== undefined) {
       const isStatic = ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static;
@@ -525,13 +537,14 @@ export class Rewriter {
   }
 
   private visitClass(node: ts.ClassLikeDeclaration): ts.Node {
-    const frame: MemberFrame = { instance: [], statics: [] };
+    const frame: MemberFrame = { instance: [], statics: [], privates: [] };
     this.members.set(node, frame);
     // Computed names, heritage clauses and decorators are evaluated where the class is: keep the context.
     const visited = ts.visitEachChild(node, this.visit, this.tctx);
     this.members.delete(node);
-    if (frame.instance.length === 0 && frame.statics.length === 0) return visited;
+    if (frame.instance.length === 0 && frame.statics.length === 0 && frame.privates.length === 0) return visited;
     const f = this.f;
+    if (frame.instance.length === 0 && frame.statics.length === 0) return withMembers(f, visited, [...visited.members, ...frame.privates]);
     const ctx = this.ctx;
     const owner = f.createStringLiteral(node.name?.text ?? '');
     const calls: ts.Statement[] = [];
@@ -558,16 +571,12 @@ export class Rewriter {
     const staticCodeFirst = node.members.some(
       (m) => ts.isClassStaticBlockDeclaration(m) || (ts.isPropertyDeclaration(m) && ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static),
     );
-    const members = staticCodeFirst ? [block, ...visited.members] : [...visited.members, block];
-    if (ts.isClassDeclaration(visited)) {
-      return f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
-    }
-    const ce = visited as ts.ClassExpression;
-    return f.updateClassExpression(ce, ce.modifiers, ce.name, ce.typeParameters, ce.heritageClauses, members);
+    const members = staticCodeFirst ? [block, ...visited.members, ...frame.privates] : [...visited.members, ...frame.privates, block];
+    return withMembers(f, visited, members);
   }
 
   private visitObject(node: ts.ObjectLiteralExpression): ts.Node {
-    const frame: MemberFrame = { instance: [], statics: [] };
+    const frame: MemberFrame = { instance: [], statics: [], privates: [] };
     this.members.set(node, frame);
     const visited = ts.visitEachChild(node, this.visit, this.tctx);
     this.members.delete(node);
@@ -578,6 +587,14 @@ export class Rewriter {
       node,
     );
   }
+}
+
+function withMembers(f: ts.NodeFactory, visited: ts.ClassLikeDeclaration, members: readonly ts.ClassElement[]): ts.ClassLikeDeclaration {
+  if (ts.isClassDeclaration(visited)) {
+    return f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
+  }
+  const ce = visited as ts.ClassExpression;
+  return f.updateClassExpression(ce, ce.modifiers, ce.name, ce.typeParameters, ce.heritageClauses, members);
 }
 
 function updateStatements(
