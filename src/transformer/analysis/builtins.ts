@@ -34,13 +34,17 @@ export interface BuiltinCall {
   callback: number;
   /** Which callback parameter receives the container's elements. */
   elementParam: number;
+  /** reduce/reduceRight: the callback's parameter 0 and its result are the accumulator, which is also the
+   * call's result; its results do not become elements. */
+  accumulates?: boolean;
 }
 
 /** A known higher-order built-in, by the interface declaring the called method and its name. */
 export function higherOrderBuiltin(iface: string, method: string): BuiltinCall | undefined {
   if (ARRAYS.has(iface) && ARRAY_CALLBACK_METHODS.has(method)) {
     const owner = iface === 'Array' || iface === 'ReadonlyArray' ? 'Array' : 'TypedArray';
-    return { name: `${owner}.prototype.${method}`, callback: 0, elementParam: method.startsWith('reduce') ? 1 : 0 };
+    if (method.startsWith('reduce')) return { name: `${owner}.prototype.${method}`, callback: 0, elementParam: 1, accumulates: true };
+    return { name: `${owner}.prototype.${method}`, callback: 0, elementParam: 0 };
   }
   if (COLLECTIONS.has(iface) && method === 'forEach') {
     const owner = iface.includes('Map') ? 'Map' : 'Set';

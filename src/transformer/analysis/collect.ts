@@ -1005,7 +1005,8 @@ export class Collector {
         const inner: Site = { node: site.node, container: site.container, callee: cb, args: [], result: this.flow.newNode(), static: false, hot: false };
         for (let i = 0; i < hof.elementParam; i++) inner.args.push(-1);
         inner.args.push(this.receiverElements(hof.name.endsWith('.from') ? args[0] : receiver));
-        this.flow.addEdge(inner.result, this.elem);
+        if (hof.accumulates) this.accumulator(site, inner);
+        else this.flow.addEdge(inner.result, this.elem);
         this.flow.onValue(cb, (t) => this.bindTarget(inner, t));
       }
       const fm = functionMethod(iface, name);
@@ -1040,7 +1041,7 @@ export class Collector {
         const into = receiver ? this.elements.write(() => this.typing.typeAt(receiver)) : this.elem;
         for (let i = from; i < site.args.length; i++) this.flow.addEdge(site.args[i]!, into);
       }
-      if (isContainerInterface(iface)) {
+      if (isContainerInterface(iface) && !hof?.accumulates) {
         const out = this.declaredResult(decl, site.result);
         if (out >= 0) this.flow.addEdge(receiver ? this.elements.read(() => this.typing.typeAt(receiver)) : this.elements.all, out);
       }
@@ -1054,6 +1055,24 @@ export class Collector {
       }
     }
     if (threadBlocker(decl, name, this.options.patch)) site.threadBlocker = { decl, name };
+  }
+
+  /**
+   * reduce/reduceRight (`inner` is the call of its callback): one accumulator per call site, holding the initial
+   * value and whatever the callback returns; the callback gets it as its parameter 0 and the call returns it
+   * (`mws.reduceRight((acc, mw) => mw(acc), h)` returns what the middlewares return). Without an initial value
+   * the first element starts it, so the elements are in it too; a spread may or may not supply one.
+   */
+  private accumulator(site: Site, inner: Site): void {
+    const acc = this.flow.label(this.flow.newNode(), () => `accumulator of ${nodeLabel(site.node)}`);
+    inner.args[0] = acc;
+    const spread = site.spreadFrom;
+    if (spread === undefined || spread > 1) this.flow.addEdge(site.args[1] ?? -1, acc);
+    else this.flow.addEdge(site.args[spread] ?? -1, acc);
+    // inner.args[1]: the elements the callback receives.
+    if (site.args.length < 2 || (spread !== undefined && spread <= 1)) this.flow.addEdge(inner.args[1]!, acc);
+    this.flow.addEdge(inner.result, acc);
+    this.flow.addEdge(acc, site.result);
   }
 
   /**
