@@ -47,9 +47,8 @@ function expected(name: string): string {
 }
 
 describe.concurrent('idiom programs: greenlets run prints the expected output', () => {
-  it('there are 10-15 of them, each with its expected output', () => {
+  it('there are at least 10 of them, each with its expected output', () => {
     expect(programs.length).toBeGreaterThanOrEqual(10);
-    expect(programs.length).toBeLessThanOrEqual(15);
     for (const p of programs) expect(fs.existsSync(path.join(IDIOMS, p.entry)), p.entry).toBe(true);
   });
 
