@@ -92,7 +92,7 @@ export const analysisCodes = {
   GL1017: {
     category: 'error',
     template:
-      'the default value {of} would block: it calls {target} ({where}); default values cannot suspend. ' +
+      'the default value {of} would block: it calls {target} ({where}); {why}. ' +
       'Fix: {fix}.',
   },
   // GL1018 (a #private method that would block) is retired: #private methods are made green

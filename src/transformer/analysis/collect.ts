@@ -8,6 +8,7 @@ import ts from 'typescript';
 import type { PatchOptions } from '../api.js';
 import type { FunctionLike } from './types.js';
 import type { Container, ContainerKind, Iteration, Site, Value } from './model.js';
+import { bodyDefaults } from './defaults.js';
 import { FlowGraph } from './flow.js';
 import { BlockingIterables } from './iterables.js';
 import { Hierarchy } from './hierarchy.js';
@@ -785,8 +786,11 @@ export class Collector {
         else this.bindName(p.name, this.valueNode(p.initializer));
       }
     }
+    // A green function evaluates plain-named defaults at the start of its body (defaults.ts): there they may block.
+    const inBody = kind === 'fn' ? bodyDefaults(fn) : undefined;
     ts.forEachChild(fn, (ch) => {
-      if (ts.isParameter(ch) && (ch.initializer || hasPatternDefault(ch.name))) {
+      if (ts.isParameter(ch) && inBody?.includes(ch)) this.visit(ch, c);
+      else if (ts.isParameter(ch) && (ch.initializer || hasPatternDefault(ch.name))) {
         // Default values (also those inside a destructured parameter: `{ a = f() }`) are evaluated where
         // generators cannot yield: their own container.
         const dc = this.newContainer('default', ch, c.sourceFile, -1);

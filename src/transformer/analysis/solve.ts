@@ -422,8 +422,21 @@ export class Solver {
     if (c.kind === 'default') {
       const p = c.node as ts.ParameterDeclaration;
       const fn = containerName(this.col.containerOf.get(p.parent) ?? c);
-      if (ts.isIdentifier(p.name)) return { of: `of parameter ${p.name.text}`, fix: `default it in the body (\`${p.name.text} ??= ...\`)` };
+      if (ts.isIdentifier(p.name)) {
+        const fnNode = p.parent as FunctionLike;
+        const of = `of parameter ${p.name.text}`;
+        const kind = this.col.containerOf.get(fnNode)?.kind;
+        if (kind !== 'fn') {
+          const what = kind === 'ctor' ? `the constructor of ${fn}` : fn;
+          return { of, why: `${what} cannot be green, so its defaults cannot suspend`, fix: 'compute the value in green code before the call and pass it' };
+        }
+        const why = fnNode.parameters.every((q) => ts.isIdentifier(q.name))
+          ? `it cannot move into the body of ${fn}, which declares a name the default uses`
+          : `a default that blocks moves into the body of ${fn}, which needs every parameter to be a plain name`;
+        return { of, why, fix: `default it in the body yourself (\`if (${p.name.text} === undefined) ${p.name.text} = ...;\`)` };
+      }
       return {
+        why: 'a destructured parameter\'s defaults cannot suspend',
         of: `in a destructured parameter of ${fn}`,
         fix: 'take the parameter whole and destructure it in the body (`const { a = ... } = options;`), where a default can block',
       };

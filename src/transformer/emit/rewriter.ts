@@ -15,6 +15,7 @@
  */
 import ts from 'typescript';
 import type { FunctionLike } from '../analysis/types.js';
+import { bodyDefaults } from '../analysis/defaults.js';
 import { CallRewriter } from './calls.js';
 import { type EmitContext, GenState, skipOuter, skipParens, yieldStar } from './context.js';
 import { collectForPattern, lowerArrayAssignment, lowerElementPattern, lowerForOf, lowerSpread } from './iterations.js';
@@ -278,17 +279,32 @@ export class Rewriter {
     const ownNewTarget = (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) && lexicalUses(node.body!).newTarget;
     const newTarget = ownNewTarget ? st.temp() : undefined;
     this.lex = lex;
+    // Defaults that block run at the start of the body (analysis/defaults.ts); the others stay where they are.
+    const moved = this.blockingDefaults(node);
     try {
       // Parameters are visited as plain code: a default value cannot suspend (`yield` is not allowed there).
-      params = node.parameters.map((p) => this.plain(p, true));
+      params = node.parameters.map((p) =>
+        moved?.includes(p)
+          ? f.updateParameterDeclaration(p, p.modifiers, p.dotDotDotToken, this.plain(p.name, true), p.questionToken, p.type, undefined)
+          : this.plain(p, true),
+      );
       this.st = st;
       if (newTarget !== undefined) this.lex = { ...lex, newTarget: newTarget.text };
+      const defaults = (moved ?? []).map((p) => {
+        const name = f.createIdentifier((p.name as ts.Identifier).text);
+        const value = this.visit(p.initializer!) as ts.Expression;
+        return f.createIfStatement(
+          f.createStrictEquality(name, f.createVoidZero()),
+          f.createExpressionStatement(f.createAssignment(f.createIdentifier(name.text), value)),
+        );
+      });
       const b = node.body!;
       if (ts.isBlock(b)) body = this.visitScope(b) as ts.Block;
       else {
         const e = this.visit(b) as ts.Expression;
         body = ts.setTextRange(f.createBlock([ts.setTextRange(f.createReturnStatement(e), b)], false), b);
       }
+      if (defaults.length > 0) body = f.updateBlock(body, [...defaults, ...body.statements]);
     } finally {
       this.st = saved;
       this.lex = savedLex;
@@ -312,6 +328,23 @@ export class Rewriter {
       }
     }
     return { params, body, st, ownNewTarget };
+  }
+
+  /** A green function's defaults to evaluate in its body: all of them when one of them has a call to rewrite. */
+  private blockingDefaults(node: ts.FunctionLikeDeclarationBase): ts.ParameterDeclaration[] | undefined {
+    const candidates = bodyDefaults(node as FunctionLike);
+    if (candidates === undefined) return undefined;
+    const a = this.ctx.analysis;
+    const rewritten = (n: ts.Node): boolean => {
+      if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+      if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) {
+        const site = a.calls.get(n);
+        if (site !== undefined && site.kind !== 'plain') return true;
+      }
+      if (this.blocks(n)) return true;
+      return ts.forEachChild(n, rewritten) === true;
+    };
+    return candidates.some((p) => rewritten(p.initializer!)) ? candidates : undefined;
   }
 
   private greenDeclaration(node: ts.FunctionDeclaration): ts.Node {
