@@ -7,7 +7,7 @@
 import ts from 'typescript';
 import type { PatchOptions } from '../api.js';
 import type { FunctionLike } from './types.js';
-import type { Container, ContainerKind, Iteration, Site, Value } from './model.js';
+import { BLOCKING_ITERABLE, type Container, type ContainerKind, type Iteration, type Site, type Value } from './model.js';
 import { bodyDefaults } from './defaults.js';
 import { FlowGraph } from './flow.js';
 import { BlockingIterables } from './iterables.js';
@@ -72,6 +72,15 @@ function propName(name: ts.PropertyName | ts.BindingName | undefined): string | 
   if (!name) return undefined;
   if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) return name.text;
   return undefined;
+}
+
+/** `e as T`, `<T>e`, `e satisfies T` (under parentheses and `!`): a type-only wrapper that may widen e's type. */
+function hasTypeWrapper(e: ts.Expression): boolean {
+  for (;;) {
+    if (ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) return true;
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+    else return false;
+  }
 }
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
@@ -174,7 +183,8 @@ export class Collector {
     readonly options: CollectOptions,
   ) {
     this.iterables = new BlockingIterables(checker);
-    this.typing = new Typing(checker, this.values);
+    this.values.push({ kind: 'iterable' }); // BLOCKING_ITERABLE
+    this.typing = new Typing(checker, this.values, this.iterables);
     this.hierarchy = new Hierarchy(checker);
     this.memberNames = new MemberNames(program, ownFiles);
     this.elements = new ElementFields(this.flow, checker, this.typing);
@@ -600,7 +610,10 @@ export class Collector {
         const p = node as ts.PropertyDeclaration;
         if (!p.initializer) break;
         const n = propName(p.name);
-        if (n !== undefined) this.flow.addEdge(this.valueNode(p.initializer), this.propNode(n));
+        if (n !== undefined) {
+          this.flow.addEdge(this.valueNode(p.initializer), this.propNode(n));
+          this.handOff(p.initializer, p.type, () => this.propNode(n));
+        }
         const fc = this.newContainer('field', p, c.sourceFile, -1);
         this.containerOf.set(p, fc);
         this.visit(p.initializer, fc);
@@ -617,6 +630,10 @@ export class Collector {
         if (d.initializer) {
           const init = d.initializer;
           this.bindName(d.name, this.valueNode(init), ts.isArrayBindingPattern(d.name) ? this.elements.read(() => this.typing.typeAt(init)) : undefined);
+          if (ts.isIdentifier(d.name)) {
+            const sym = this.checker.getSymbolAtLocation(d.name);
+            if (sym) this.handOff(init, d.type, () => this.varNode(sym));
+          }
           if (ts.isArrayBindingPattern(d.name)) this.addIteration(d.name, d.initializer, c);
         }
         break;
@@ -644,6 +661,13 @@ export class Collector {
         this.addIteration(s, s.expression, c);
         break;
       }
+      case ts.SyntaxKind.YieldExpression: {
+        // `yield* xs` in a user generator iterates xs plainly (it cannot be made green): recorded so that a
+        // blocking xs is reported (GL1015), as a for-of over it is.
+        const y = node as ts.YieldExpression;
+        if (y.asteriskToken && y.expression) this.addIteration(y, y.expression, c);
+        break;
+      }
       case ts.SyntaxKind.ArrayLiteralExpression: {
         const a = node as ts.ArrayLiteralExpression;
         let w = -1;
@@ -663,8 +687,10 @@ export class Collector {
         for (const p of (node as ts.ObjectLiteralExpression).properties) {
           if (ts.isPropertyAssignment(p)) {
             const n = propName(p.name);
-            if (n !== undefined) this.flow.addEdge(this.valueNode(p.initializer), this.propNode(n));
-            else if (ts.isComputedPropertyName(p.name)) this.flow.addEdge(this.valueNode(p.initializer), this.dynProp);
+            if (n !== undefined) {
+              this.flow.addEdge(this.valueNode(p.initializer), this.propNode(n));
+              this.handOff(p.initializer, undefined, () => this.propNode(n));
+            } else if (ts.isComputedPropertyName(p.name)) this.flow.addEdge(this.valueNode(p.initializer), this.dynProp);
           } else if (ts.isShorthandPropertyAssignment(p)) {
             const sym = resolveAlias(this.checker, this.checker.getShorthandAssignmentValueSymbol(p));
             if (sym) {
@@ -680,6 +706,7 @@ export class Collector {
         const op = b.operatorToken.kind;
         if (op === ts.SyntaxKind.EqualsToken || op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken) {
           this.assignTo(b.left, this.valueNode(b.right));
+          if (op === ts.SyntaxKind.EqualsToken) this.assignHandOff(b.left, b.right);
           if (op === ts.SyntaxKind.EqualsToken && ts.isArrayLiteralExpression(skipOuter(b.left))) this.addIteration(b.left, b.right, c);
           // The left side is a target, not an array literal whose elements flow anywhere: walk only its parts.
           if (ts.isArrayLiteralExpression(b.left) || ts.isObjectLiteralExpression(b.left)) {
@@ -692,7 +719,11 @@ export class Collector {
       }
       case ts.SyntaxKind.ReturnStatement: {
         const r = node as ts.ReturnStatement;
-        if (r.expression && c.value >= 0) this.flow.addEdge(this.valueNode(r.expression), this.retNode(c.node as FunctionLike));
+        if (r.expression && c.value >= 0) {
+          const fn = c.node as FunctionLike;
+          this.flow.addEdge(this.valueNode(r.expression), this.retNode(fn));
+          if (c.kind !== 'generator' && c.kind !== 'async') this.handOff(r.expression, fn.type, () => this.retNode(fn));
+        }
         break;
       }
       case ts.SyntaxKind.ExportAssignment:
@@ -773,6 +804,7 @@ export class Collector {
       }
     } else if (ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) {
       this.flow.addEdge(this.valueNode(fn.body), this.retNode(fn));
+      if (kind !== 'async') this.handOff(fn.body, fn.type, () => this.retNode(fn));
     } else if (ts.isFunctionExpression(fn) && fn.name) {
       // `function inner() { inner(); }`: the name is bound to the function inside it.
       const sym = this.declSymbol(fn);
@@ -782,7 +814,10 @@ export class Collector {
     for (const p of fn.parameters) {
       if (!ts.isIdentifier(p.name)) this.bindName(p.name, -1);
       if (p.initializer) {
-        if (ts.isIdentifier(p.name)) this.flow.addEdge(this.valueNode(p.initializer), this.paramNode(p));
+        if (ts.isIdentifier(p.name)) {
+          this.flow.addEdge(this.valueNode(p.initializer), this.paramNode(p));
+          this.handOff(p.initializer, p.type, () => this.paramNode(p));
+        }
         else this.bindName(p.name, this.valueNode(p.initializer));
       }
     }
@@ -808,10 +843,74 @@ export class Collector {
   }
 
   private addIteration(node: ts.Node, iterable: ts.Expression | undefined, c: Container): void {
-    const it: Iteration = { node, iterable: iterable ?? (node as ts.Expression), container: c };
+    const it: Iteration = { node, iterable: iterable ?? (node as ts.Expression), container: c, flow: iterable ? this.iterableNode(iterable) : -1 };
     c.iterations.push(it);
     this.iterations.push(it);
   }
+
+  // ---- blocking iterables handed on under a general type -----------------------------------------------
+
+  /** The flow node a blocking iterable reaching `iterable` would be in (element reads never hold one). */
+  private iterableNode(iterable: ts.Expression): number {
+    const e = skipOuter(iterable);
+    if (ts.isElementAccessExpression(e) && !ts.isStringLiteralLike(e.argumentExpression)) return -1;
+    return this.valueNode(e);
+  }
+
+  /**
+   * `expr` is put in a place declared `typeNode` (undefined: not annotated, the place has expr's own type): when
+   * expr is a blocking iterable and the place's type is more general (`Iterable<T>`, `unknown`, a type
+   * parameter), the place gets BLOCKING_ITERABLE, which flows on from there to the iterations it reaches. Types
+   * are asked only at annotated places of such a type, or under a type-only wrapper (`q as Iterable<T>`).
+   */
+  private handOff(expr: ts.Expression, typeNode: ts.TypeNode | undefined, into: () => number): void {
+    if (typeNode !== undefined ? !this.iterables.mayHold(this.checker.getTypeFromTypeNode(typeNode)) : !hasTypeWrapper(expr)) return;
+    if (!this.iterables.containsExpr(expr, (n) => this.typing.typeAt(n))) return;
+    this.flow.addValue(into(), BLOCKING_ITERABLE);
+  }
+
+  /** `x = expr` / `o.p = expr`: a hand-off to x's or p's declared type. */
+  private assignHandOff(target: ts.Expression, expr: ts.Expression): void {
+    const t = skipOuter(target);
+    const name = ts.isIdentifier(t) ? t : ts.isPropertyAccessExpression(t) ? t.name : undefined;
+    if (name === undefined) return;
+    const decl = this.symbolAt(name)?.valueDeclaration;
+    const typeNode = decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertySignature(decl)) ? decl.type : undefined;
+    if (typeNode === undefined && !hasTypeWrapper(expr)) return;
+    this.handOff(expr, typeNode, () => (ts.isIdentifier(t) ? this.varNode(this.symbolAt(t)!) : this.propNode(name.text)));
+  }
+
+  /**
+   * An argument bound to parameter `p` (bindTarget): when `p`'s type is general and the argument is a blocking
+   * iterable, BLOCKING_ITERABLE goes into the argument's own node (so the solver sees that this call passes
+   * one, for a function that blocks only when its caller does). Returns the node to bind from.
+   */
+  private argumentHandOff(site: Site, args: readonly number[], ai: number, expr: ts.Expression | undefined, p: ts.ParameterDeclaration, src: number): number {
+    if (expr === undefined || !this.generalParameter(p)) return src;
+    if (!this.iterables.containsExpr(expr, (n) => this.typing.typeAt(n))) return src;
+    if (src >= 0) {
+      this.flow.addValue(src, BLOCKING_ITERABLE);
+      return src;
+    }
+    const n = this.constNode(BLOCKING_ITERABLE);
+    if (args === site.args) site.args[ai] = n;
+    return n;
+  }
+
+  /** Can a blocking iterable be passed to `p` under a more general type? From its annotation; an unannotated
+   * parameter of a declaration is `any` (an arrow's takes its type from where it is passed: not asked). */
+  private generalParameter(p: ts.ParameterDeclaration): boolean {
+    let r = this.generalParams.get(p);
+    if (r === undefined) {
+      const fn = p.parent;
+      r =
+        p.type !== undefined ? this.iterables.mayHold(this.checker.getTypeFromTypeNode(p.type))
+        : ts.isFunctionDeclaration(fn) || ((ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn)) && ts.isClassLike(fn.parent));
+      this.generalParams.set(p, r);
+    }
+    return r;
+  }
+  private generalParams = new Map<ts.ParameterDeclaration, boolean>();
 
   /**
    * How a call to a root is emitted: through [GREEN] when it is one fixed green value, else tested at run
@@ -831,13 +930,17 @@ export class Collector {
   }
 
   private newSite(node: Site['node'], c: Container, args: readonly ts.Expression[]): Site {
-    const site: Site = { node, container: c, callee: -1, args: [], result: -1, static: false, hot: false };
+    const site: Site = { node, container: c, callee: -1, args: [], argExprs: [], result: -1, static: false, hot: false };
     args.forEach((a, i) => {
       if (ts.isSpreadElement(a)) {
         site.spreadFrom ??= i;
         const spread = a.expression;
         site.args.push(this.elements.read(() => this.typing.typeAt(spread)));
-      } else site.args.push(this.valueNode(a));
+        site.argExprs!.push(undefined);
+      } else {
+        site.args.push(this.valueNode(a));
+        site.argExprs!.push(a);
+      }
     });
     if (node.kind !== ts.SyntaxKind.NewExpression) site.result = this.callResult(node);
     return site;
@@ -1034,6 +1137,7 @@ export class Collector {
         }
         // f.call(thisArg, ...args) / f.apply(thisArg, args): a call of f.
         site.args = fm === 'call' ? site.args.slice(1) : [];
+        site.argExprs = fm === 'call' ? site.argExprs?.slice(1) : [];
         if (fm === 'apply') site.spreadFrom = 0;
         else if (site.spreadFrom !== undefined) site.spreadFrom = Math.max(0, site.spreadFrom - 1);
         this.flow.onValue(site.callee, (t) => this.bindTarget(site, t));
@@ -1104,14 +1208,16 @@ export class Collector {
     // `A` and `A` of one generic signature, `any[]` and `any[]`: the same type, so the same values.
     const sameType = (a: ts.TypeNode | undefined, b: ts.TypeNode | undefined): boolean =>
       a !== undefined && b !== undefined && this.checker.getTypeFromTypeNode(a) === this.checker.getTypeFromTypeNode(b);
-    const from = (j: number): Pick<Site, 'args' | 'spreadFrom'> =>
-      site.spreadFrom === undefined ? { args: site.args.slice(j) } : { args: site.args.slice(j), spreadFrom: Math.max(0, site.spreadFrom - j) };
+    const from = (j: number): Pick<Site, 'args' | 'argExprs' | 'spreadFrom'> =>
+      site.spreadFrom === undefined
+        ? { args: site.args.slice(j), argExprs: site.argExprs?.slice(j) }
+        : { args: site.args.slice(j), argExprs: site.argExprs?.slice(j), spreadFrom: Math.max(0, site.spreadFrom - j) };
     for (let i = 0; i < params.length; i++) {
       const fnType = params[i]!.type;
       const cb = site.args[i] ?? -1;
       if (fnType === undefined || !ts.isFunctionTypeNode(fnType) || cb < 0) continue;
       const first = fnType.parameters[0];
-      let forwarded: Pick<Site, 'args' | 'spreadFrom'> | undefined;
+      let forwarded: Pick<Site, 'args' | 'argExprs' | 'spreadFrom'> | undefined;
       if (first?.dotDotDotToken) {
         for (let j = i + 1; j < params.length; j++) {
           const pj = params[j]!;
@@ -1256,11 +1362,11 @@ export class Collector {
   }
 
   /** A function value reached a call site: its parameters receive the arguments, the call its return. */
-  bindTarget(site: Site, target: number, args: readonly number[] = site.args, spreadFrom = site.spreadFrom ?? -1): void {
+  bindTarget(site: Site, target: number, args: readonly number[] = site.args, spreadFrom = site.spreadFrom ?? -1, exprs = site.argExprs ?? []): void {
     const v = this.values[target]!;
     if (v.kind === 'bound') {
       const n = v.boundArgs.length;
-      this.bindTarget(site, v.target, [...v.boundArgs, ...args], spreadFrom >= 0 ? spreadFrom + n : -1);
+      this.bindTarget(site, v.target, [...v.boundArgs, ...args], spreadFrom >= 0 ? spreadFrom + n : -1, [...new Array<undefined>(n), ...exprs]);
       return;
     }
     if (v.kind !== 'fn') return;
@@ -1279,7 +1385,9 @@ export class Collector {
         break;
       }
       const pn = ts.isIdentifier(p.name) ? this.paramNode(p) : -1;
-      const src = spreadFrom >= 0 && ai >= spreadFrom ? (args[spreadFrom] ?? this.elements.all) : ai < args.length ? args[ai]! : -1;
+      const spread = spreadFrom >= 0 && ai >= spreadFrom;
+      let src = spread ? (args[spreadFrom] ?? this.elements.all) : ai < args.length ? args[ai]! : -1;
+      if (pn >= 0 && !spread && ai < args.length) src = this.argumentHandOff(site, args, ai, exprs[ai], p, src);
       if (pn >= 0) this.flow.addEdge(src, pn);
       else if (src >= 0) this.bindName(p.name, src);
     }

@@ -15,6 +15,14 @@
 import ts from 'typescript';
 import type { FlowGraph } from './flow.js';
 import { mentionsTypeParameter, type Typing } from './typing.js';
+import { BLOCKING_ITERABLE } from './model.js';
+
+/**
+ * The fields keep function values only: a blocking iterable stored in a container (`[q1, q2]`) is found where
+ * it is handed on under its own type (collect.ts handOff), and in the shared fields it would reach every
+ * `for (const x of items)` over elements of unknown type.
+ */
+const notIterable = (v: number): boolean => v !== BLOCKING_ITERABLE;
 
 interface Read {
   node: number;
@@ -36,8 +44,8 @@ export class ElementFields {
     private checker: ts.TypeChecker,
     private typing: Typing,
   ) {
-    this.untyped = flow.label(flow.newNode(), () => 'elements (untyped)');
-    this.all = flow.label(flow.newNode(), () => 'elements (all)');
+    this.untyped = flow.label(flow.newNode(notIterable), () => 'elements (untyped)');
+    this.all = flow.label(flow.newNode(notIterable), () => 'elements (all)');
     flow.addEdge(this.untyped, this.all);
   }
 
@@ -70,7 +78,7 @@ export class ElementFields {
    * field would make every `for (const h of handlers) h()` of the program a possible call of it.
    */
   write(containerType: () => ts.Type | undefined, onlyContainers = false): number {
-    const w = this.flow.label(this.flow.newNode(), () => "write into a container");
+    const w = this.flow.label(this.flow.newNode(notIterable), () => "write into a container");
     let connected = false;
     this.flow.onValue(w, () => {
       if (connected) return;
@@ -92,7 +100,7 @@ export class ElementFields {
 
   /** A field of its own (a fresh rest array of unknown element type): only reads of unknown type see it. */
   privateField(): number {
-    const n = this.flow.label(this.flow.newNode(), () => 'elements of a rest parameter');
+    const n = this.flow.label(this.flow.newNode(notIterable), () => 'elements of a rest parameter');
     this.flow.addEdge(n, this.all);
     return n;
   }
@@ -114,7 +122,7 @@ export class ElementFields {
   private field(t: ts.Type): number {
     let k = this.keys.get(t);
     if (k === undefined) {
-      k = this.flow.label(this.flow.newNode(), () => `elements of ${this.checker.typeToString(t)}`);
+      k = this.flow.label(this.flow.newNode(notIterable), () => `elements of ${this.checker.typeToString(t)}`);
       this.keys.set(t, k);
       this.flow.addEdge(k, this.all);
       for (const read of this.reads) this.connect(read, t, k);

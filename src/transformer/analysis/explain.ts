@@ -10,7 +10,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 import type { Collector } from './collect.js';
-import type { Container, Value } from './model.js';
+import { BLOCKING_ITERABLE, type Container, type Value } from './model.js';
 import type { FunctionLike } from './types.js';
 import { containerName, valueName } from './names.js';
 import { parameterNames } from './tags.js';
@@ -72,11 +72,28 @@ export class Explainer {
         break;
       }
       if (r.kind === 'iteration') {
-        const t = this.col.checker.typeToString(this.col.typing.typeAt(r.iteration.iterable));
-        out.push(`${name} iterates a blocking iterable (${t}) at ${this.at(r.iteration.node)}`);
+        const type = this.col.typing.typeAt(r.iteration.iterable);
+        const t = this.col.checker.typeToString(type);
+        const where = this.at(r.iteration.node);
+        if (r.position !== undefined) {
+          const pname = paramName(c, r.position);
+          out.push(`${name} iterates its parameter ${pname} (${t}) at ${where}; it blocks only when its caller passes a blocking iterable as ${pname}`);
+        } else if (this.col.iterables.contains(type)) {
+          out.push(`${name} iterates a blocking iterable (${t}) at ${where}`);
+        } else {
+          out.push(`${name} iterates ${t} at ${where}, where a blocking iterable is handed on under that type`);
+        }
         break;
       }
       const where = this.at(r.site.node);
+      if (r.kind === 'param' && r.value === BLOCKING_ITERABLE) {
+        const pname = paramName(c, r.position);
+        const target: number | undefined = r.site.hotTarget;
+        const tname = target !== undefined && target >= 0 ? this.valueName(this.col.values[target]!) : 'a function';
+        out.push(`${name} passes its parameter ${pname} to ${tname} at ${where}; it blocks only when its caller passes a blocking iterable as ${pname}`);
+        c = target !== undefined && target >= 0 ? this.next(target, out) : undefined;
+        continue;
+      }
       if (r.kind === 'param') {
         const pname = paramName(c, r.position);
         if (r.value === this.col.outside) {
@@ -102,6 +119,10 @@ export class Explainer {
         out.push(`${name} calls ${tname} at ${where}`);
         out.push(`${tname} is a blocking primitive (@blocking, declared at ${this.at(target.decl)})`);
         break;
+      } else if (r.passes && r.passes.value === BLOCKING_ITERABLE) {
+        const tc = target.kind === 'fn' ? target.container : undefined;
+        const pname = tc ? paramName(tc, r.passes.position) : `argument ${r.passes.position + 1}`;
+        out.push(`${name} calls ${tname} at ${where}, passing a blocking iterable as ${pname} (${tname} blocks only when given one)`);
       } else if (r.passes) {
         const tc = target.kind === 'fn' ? target.container : undefined;
         const pname = tc ? paramName(tc, r.passes.position)
@@ -126,7 +147,7 @@ export class Explainer {
   private next(v: number, out: string[]): Container | undefined {
     let target: Value = this.col.values[v]!;
     while (target.kind === 'bound') target = this.col.values[target.target]!;
-    if (target.kind === 'outside') return undefined;
+    if (target.kind === 'outside' || target.kind === 'iterable') return undefined;
     if (target.kind === 'root') {
       out.push(`${valueName(target)} is a blocking primitive (@blocking, declared at ${this.at(target.decl)})`);
       return undefined;

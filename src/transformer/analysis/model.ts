@@ -52,7 +52,9 @@ export type Reason =
   | { kind: 'param'; site: Site; position: number; value: number }
   /** A known higher-order built-in called with the green callback `target`. */
   | { kind: 'callback'; site: Site; target: number }
-  | { kind: 'iteration'; iteration: Iteration };
+  /** A blocking iteration; with `position`, of the container's own parameter there, which is a blocking
+   * iterable only when its caller passes one (`count(objs: Iterable<T>)` given `iwait(gs)` or an array). */
+  | { kind: 'iteration'; iteration: Iteration; position?: number };
 
 export interface Site {
   node: ts.CallExpression | ts.TaggedTemplateExpression | ts.NewExpression;
@@ -63,6 +65,9 @@ export interface Site {
   fixed?: number[];
   /** Argument flow nodes. */
   args: number[];
+  /** The argument expressions, aligned with `args` (undefined: a spread, or an argument made up by the
+   * analysis): their types say whether a blocking iterable is handed to a parameter of a general type. */
+  argExprs?: Array<ts.Expression | undefined>;
   /** Where the targets' return values go (the call's result, or the callback results of a built-in). */
   result: number;
   /** A call to a root: how it is emitted; `when`: the root blocks only when given green functions at these
@@ -102,6 +107,9 @@ export interface Iteration {
   node: ts.Node;
   iterable: ts.Expression;
   container: Container;
+  /** The flow node of the iterable (-1: none): a blocking iterable reaching it makes a general-typed
+   * iteration (`objs: Iterable<T>`) block. */
+  flow: number;
 }
 
 export type Value =
@@ -110,4 +118,10 @@ export type Value =
   /** `target.bind(...)` made at `call`: green exactly when `target` is. */
   | { kind: 'bound'; target: number; call: ts.CallExpression; boundArgs: number[] }
   /** Library builds: whatever a caller outside the program passes to an exported function (maybe green). */
-  | { kind: 'outside' };
+  | { kind: 'outside' }
+  /** Any blocking iterable (an iwait(), a Queue …) handed to a place of a more general type (`Iterable<T>`,
+   * `unknown`, a type parameter): the one value with id BLOCKING_ITERABLE. Not a function: never called. */
+  | { kind: 'iterable' };
+
+/** The value id of `{ kind: 'iterable' }` (the collector makes it first). */
+export const BLOCKING_ITERABLE = 0;

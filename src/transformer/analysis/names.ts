@@ -54,5 +54,6 @@ export function valueName(v: Value): string {
   if (v.kind === 'root') return v.symbol.name;
   if (v.kind === 'bound') return `${v.call.expression.getText()}(…)`;
   if (v.kind === 'outside') return 'a callback from a caller outside this program';
+  if (v.kind === 'iterable') return 'a blocking iterable';
   return functionName(v.node);
 }

@@ -10,7 +10,7 @@ import ts from 'typescript';
 import type { GreenletsDiagnostic, PatchOptions } from '../api.js';
 import type { CallKind, CallSite, FunctionLike, IterationKind } from './types.js';
 import { skipOuter, type Collector } from './collect.js';
-import type { Container, Iteration, Reason, Site } from './model.js';
+import { BLOCKING_ITERABLE, type Container, type Iteration, type Reason, type Site } from './model.js';
 import { analysisDiagnostic, type AnalysisCode } from './codes.js';
 import { higherOrderBuiltin, threadBlocker, type BuiltinCall } from './builtins.js';
 import { callbackUse, type CallbackUse } from './callbacks.js';
@@ -68,6 +68,7 @@ export class Solver {
     const val = this.col.values[v]!;
     if (val.kind === 'root' || val.kind === 'outside') return true;
     if (val.kind === 'bound') return this.isGreenValue(val.target);
+    if (val.kind === 'iterable') return false;
     const c = val.container;
     return c !== undefined && c.kind === 'fn' && c.blocks;
   }
@@ -104,11 +105,7 @@ export class Solver {
       const k = col.values[v]!.kind;
       if (k === 'root' || k === 'outside') this.valueTurnedGreen(v);
     }
-    for (const it of col.iterations) {
-      const k = this.iterableKind(it.iterable);
-      this.iterationKinds.set(it, k);
-      if (k === 'green') this.apply(it.container, undefined, { kind: 'iteration', iteration: it });
-    }
+    for (const it of col.iterations) this.decideIteration(it);
     for (const site of col.sites) {
       if (site.root?.when) {
         // A root that blocks only when given green functions (a library's `@blocking cb`): as a static call.
@@ -120,10 +117,11 @@ export class Solver {
         this.apply(site.container, undefined, { kind: 'call', site, target: site.hotTarget });
       } else if (site.collectsBlocking) {
         const arg0 = (site.node as ts.CallExpression).arguments[0]!;
-        if (this.iterableKind(arg0) === 'green') {
+        const byType = this.isBlockingIterable(arg0);
+        if (byType || this.receivesBlockingIterable(arg0, site.args[0] ?? -1)) {
           site.builtin ??= higherOrderBuiltin('ArrayConstructor', 'from');
           site.hot = true;
-          this.apply(site.container, undefined, { kind: 'call', site, target: -1 });
+          this.apply(site.container, byType ? undefined : col.paramPosition(arg0, site.container), { kind: 'call', site, target: -1 });
         }
       }
     }
@@ -199,9 +197,13 @@ export class Solver {
       const root = col.rootValue(site.root.symbol);
       for (const q of site.root.when) {
         const arg = this.argAt(site, q);
-        const v = this.firstGreen(col.flow.values(arg.node), (x) => !arg.expr || col.typing.accepts(col.typing.typeAt(arg.expr), x));
+        // `@blocking xs` of a library compiled by greenlets: it blocks when given a green function or a
+        // blocking iterable there (it iterates xs).
+        const v =
+          this.firstGreen(col.flow.values(arg.node), (x) => x === BLOCKING_ITERABLE || !arg.expr || col.typing.accepts(col.typing.typeAt(arg.expr), x), true) ??
+          (arg.expr && this.isBlockingIterable(arg.expr) ? BLOCKING_ITERABLE : undefined);
         if (v === undefined) continue;
-        const pos = col.paramPosition(arg.expr, c);
+        const pos = this.passedPosition(arg.expr, c, v);
         if (this.outsideIgnored(c, v, pos)) continue;
         if (pos !== undefined) this.hit(site, root, pos, { kind: 'param', site, position: pos, value: v });
         else this.hit(site, root, undefined, { kind: 'call', site, target: root, passes: { value: v, position: q } });
@@ -244,9 +246,10 @@ export class Solver {
         }
         const pn = col.paramNodeAt((tc.node as FunctionLike), q);
         const into = col.flow.values(pn);
-        const v = this.firstGreen(col.flow.values(arg.node), (x) => pn < 0 || into.has(x));
+        // A green function there (t calls its parameter), or a blocking iterable (t iterates it).
+        const v = this.firstGreen(col.flow.values(arg.node), (x) => pn < 0 || into.has(x), true);
         if (v === undefined) continue;
-        const pos = col.paramPosition(arg.expr, c);
+        const pos = this.passedPosition(arg.expr, c, v);
         if (this.outsideIgnored(c, v, pos)) continue;
         if (pos !== undefined) this.hit(site, t, pos, { kind: 'param', site, position: pos, value: v });
         else this.hit(site, t, undefined, { kind: 'call', site, target: t, passes: { value: v, position: q } });
@@ -261,6 +264,16 @@ export class Solver {
     }
   }
 
+  /**
+   * The container's own parameter position that `expr` (passing the blocking value `v` on) is, if the
+   * container blocks only when its callers pass one there. A parameter whose own type is a blocking iterable
+   * (`q: Queue<T>`) is one whatever the callers pass: the container blocks always.
+   */
+  private passedPosition(expr: ts.Expression | undefined, c: Container, v: number): number | undefined {
+    if (v === BLOCKING_ITERABLE && expr !== undefined && this.isBlockingIterable(expr)) return undefined;
+    return this.col.paramPosition(expr, c);
+  }
+
   private hit(site: Site, target: number, position: number | undefined, reason: Reason): void {
     site.hot = true;
     site.hotTarget ??= target;
@@ -271,7 +284,7 @@ export class Solver {
     const val = this.col.values[v]!;
     if (val.kind === 'root' || val.kind === 'outside') return { blocks: true, always: true } as Container;
     if (val.kind === 'bound') return this.containerOfValue(val.target);
-    return val.container;
+    return val.kind === 'iterable' ? undefined : val.container;
   }
 
   /** The argument a call passes at position q: its flow node and expression (a spread gives elements). */
@@ -282,11 +295,12 @@ export class Solver {
     return { node: site.args[q] ?? -1, expr: args[q + shift] };
   }
 
-  /** A green value among `values` that `ok` accepts, a function of this program rather than `outside` when both. */
-  private firstGreen(values: Iterable<number>, ok: (v: number) => boolean): number | undefined {
+  /** A green value among `values` that `ok` accepts, a function of this program rather than `outside` when both;
+   * with `iterables`, BLOCKING_ITERABLE counts too. */
+  private firstGreen(values: Iterable<number>, ok: (v: number) => boolean, iterables = false): number | undefined {
     let outside: number | undefined;
     for (const v of values) {
-      if (!this.isGreenValue(v) || !ok(v)) continue;
+      if (!(this.isGreenValue(v) || (iterables && v === BLOCKING_ITERABLE)) || !ok(v)) continue;
       if (!this.isOutside(v)) return v;
       outside ??= v;
     }
@@ -445,15 +459,35 @@ export class Solver {
   }
 
   /**
-   * Is what `expr` iterates a blocking iterable? Its own type says, unless a type-only wrapper hid it: `iwait(gs)
-   * as Iterable<Greenlet<T>>` is still iwait's object, which blocks when iterated (an `any` inside a cast keeps
-   * the cast's type, so `JSON.parse(s) as number[]` stays a plain iteration).
+   * Does an iteration block, and how is it emitted? It blocks when what it iterates is a blocking iterable by
+   * its type (or a union with one; a type-only wrapper does not hide it: `iwait(gs) as Iterable<Greenlet<T>>` is
+   * still iwait's object, while an `any` under a cast keeps the cast's type, so `JSON.parse(s) as number[]`
+   * stays plain) — or when its type is general (`Iterable<T>`, `unknown`, T) and a blocking iterable flows
+   * there (collect.ts handOff). Through the function's own parameter, it blocks only for callers that pass
+   * one. A maybe-blocking iteration goes through greenIterator, which also walks an ordinary iterable.
    */
-  private iterableKind(expr: ts.Expression): IterationKind {
-    const k = this.col.iterables.kindOf(this.checker.getTypeAtLocation(expr));
-    const inner = skipOuter(expr);
-    if (k === 'green' || inner === expr) return k;
-    return this.col.iterables.kindOf(this.checker.getTypeAtLocation(inner)) === 'green' ? 'green' : k;
+  private decideIteration(it: Iteration): void {
+    const kindAt = (e: ts.Expression) => this.col.iterables.kindOf(this.col.typing.typeAt(e));
+    const typeKind = kindAt(it.iterable);
+    if (typeKind === 'green' || this.isBlockingIterable(it.iterable)) {
+      this.iterationKinds.set(it, typeKind === 'green' || kindAt(skipOuter(it.iterable)) === 'green' ? 'green' : 'dynamic');
+      this.apply(it.container, undefined, { kind: 'iteration', iteration: it });
+    } else if (this.receivesBlockingIterable(it.iterable, it.flow)) {
+      this.iterationKinds.set(it, 'dynamic');
+      const position = this.col.paramPosition(it.iterable, it.container);
+      this.apply(it.container, position, position === undefined ? { kind: 'iteration', iteration: it } : { kind: 'iteration', iteration: it, position });
+    } else {
+      this.iterationKinds.set(it, typeKind);
+    }
+  }
+
+  private isBlockingIterable(expr: ts.Expression): boolean {
+    return this.col.iterables.containsExpr(expr, (n) => this.col.typing.typeAt(n));
+  }
+
+  /** Does a blocking iterable reach `expr` (flow node `node`) under a type that may hold one? */
+  private receivesBlockingIterable(expr: ts.Expression, node: number): boolean {
+    return this.col.flow.values(node).has(BLOCKING_ITERABLE) && this.col.iterables.mayHold(this.col.typing.typeAt(expr));
   }
 
   /** `new F()` of a green function: a construct call cannot be a green call (the generator has no [[Construct]]). */

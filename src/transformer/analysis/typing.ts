@@ -10,7 +10,8 @@
  * type mentions type parameters of an enclosing generic), the answer is yes.
  */
 import ts from 'typescript';
-import type { Value } from './model.js';
+import { BLOCKING_ITERABLE, type Value } from './model.js';
+import type { BlockingIterables } from './iterables.js';
 
 export class Typing {
   private holdCache = new Map<ts.Type, boolean>();
@@ -22,6 +23,7 @@ export class Typing {
   constructor(
     private checker: ts.TypeChecker,
     private values: readonly Value[],
+    private iterables: BlockingIterables,
   ) {}
 
   typeAt(node: ts.Node): ts.Type {
@@ -74,7 +76,7 @@ export class Typing {
       t =
         val.kind === 'root' ? this.checker.getTypeOfSymbol(val.symbol)
         : val.kind === 'bound' ? this.typeAt(val.call)
-        : val.kind === 'outside' ? undefined
+        : val.kind === 'outside' || val.kind === 'iterable' ? undefined
         : this.typeAt(val.node);
       this.valueTypes.set(v, t ?? null);
     }
@@ -171,16 +173,23 @@ export class Typing {
    * The filter of a flow node whose place has the type `typeOf()`, computed when the first value arrives: a
    * place that cannot hold a function refuses everything, one without call signatures (`any`, `Function`)
    * takes everything, a function-typed one asks per value (and remembers its refusals, because the same value
-   * arrives again along every edge into the place).
+   * arrives again along every edge into the place). A blocking iterable gets into a place whose type can hold
+   * one (iterables.ts mayHold).
    */
   placeFilter(typeOf: () => ts.Type | undefined): (value: number) => boolean {
     const UNKNOWN = 0, NONE = 1, ALL = 2, EACH = 3;
     let state = UNKNOWN;
     let place: ts.Type | undefined;
+    let typed = false;
     let refused: Set<number> | undefined;
+    let iterable: boolean | undefined;
     return (v) => {
-      if (state === UNKNOWN) {
+      if (!typed) {
+        typed = true;
         place = typeOf();
+      }
+      if (v === BLOCKING_ITERABLE) return (iterable ??= place === undefined || this.iterables.mayHold(place));
+      if (state === UNKNOWN) {
         if (place === undefined) state = ALL;
         else if (!this.canHoldFunction(place)) state = NONE;
         else if (this.checker.getNonNullableType(place).getCallSignatures().length === 0) state = ALL;
