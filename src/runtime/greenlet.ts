@@ -265,8 +265,13 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     if (this._state !== STARTED) {
       // Dead, and queued to notify its links (see _queueLinks); any other stale entry is skipped.
       if (mode === RESUME_LINKS) {
-        this._pending = RESUME_DEAD;
-        notifyLinks(this);
+        // _pending stays LINKS for the round: a link added meanwhile (a waiter it resumed rawlinking this
+        // greenlet again) joins this round, as gevent's _notify_links loops until the list is empty.
+        try {
+          notifyLinks(this);
+        } finally {
+          this._pending = RESUME_DEAD;
+        }
       }
       return;
     }

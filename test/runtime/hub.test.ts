@@ -418,6 +418,22 @@ describe('in a real process', () => {
     expect(r.code).toBe(1);
   });
 
+  it('wait() with no objects returns true once the loop has nothing left to do, false at its timeout (gevent hub.join)', () => {
+    const r = node('wait-loop.mjs');
+    expect(r.stdout).toBe(
+      'sleep0: 1A 2A 1B 2B -> true\n' +
+        'blocked forever: true, stuck dead: false\n' +
+        'timeout: false, within a second: true\n' +
+        'from a greenlet: InvalidSwitchError: wait() with no objects waits for the whole loop to finish, which only ' +
+        'the main greenlet can do (gevent: "only possible from the MAIN greenlet"); Greenlet-' +
+        r.stdout.match(/Greenlet-(\d+) called it/)?.[1] +
+        ' called it: pass the objects to wait for\n' +
+        'again: true\n',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('GREENLETS_MAX_BLOCKING_TIME turns the monitor on from the environment', () => {
     const r = node('monitor-env.mjs', [], { GREENLETS_MAX_BLOCKING_TIME: '0.05' });
     expect(r.stdout).toContain('maxBlockingTime=0.05');
