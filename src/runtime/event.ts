@@ -6,7 +6,7 @@
  * re-check a flag that may already be clear again.
  */
 import { defineGreenMethods, type Green } from './convention.js';
-import { getHub, type Hub } from './hub.js';
+import { getHub, type Hub, thrownIn } from './hub.js';
 import { LINK_TARGET, type Greenlet, type LinkTarget } from './greenlet.js';
 import { SUSPEND, Suspension, constant } from './suspension.js';
 import type { TimerEntry } from './timers.js';
@@ -106,6 +106,7 @@ class BroadcastWait extends Suspension<boolean> {
   }
 
   throw(error: unknown): never {
+    thrownIn(error);
     this.throwOut();
     throw error;
   }

@@ -7,7 +7,7 @@ import { GREEN, defineGreenMethods, green, type Green } from './convention.js';
 import { Timeout, underTimeout } from './timeout.js';
 import { GreenletExit, InvalidSwitchError } from './errors.js';
 export { GreenletExit };
-import { getHub, getcurrent, mainBodyEnded, reportError, type Hub } from './hub.js';
+import { getHub, getcurrent, mainBodyEnded, reportError, type Hub, thrownIn } from './hub.js';
 import { RESUME_DEAD, RESUME_LINKS, RESUME_NONE, RESUME_NEXT, RESUME_THROW } from './resume.js';
 import { describeGreenlet, functionName } from './describe.js';
 import type { TimerEntry } from './timers.js';
@@ -582,6 +582,9 @@ function* waitForDeath(g: Greenlet<any>, timeout: number | null | undefined): Gr
   if (hub.monitoring) hub.noteSuspend();
   try {
     yield;
+  } catch (e) {
+    thrownIn(e);
+    throw e;
   } finally {
     g.unlink(wake);
     if (t !== null) hub.timers.cancel(t);
@@ -622,6 +625,9 @@ defineGreenMethods(Greenlet, {
     if (hub.monitoring) hub.noteSuspend();
     try {
       yield;
+    } catch (e) {
+      thrownIn(e);
+      throw e;
     } finally {
       this.unlink(wake);
       if (t !== null) hub.timers.cancel(t);

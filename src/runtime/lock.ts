@@ -9,7 +9,7 @@
  * lost.
  */
 import { GREEN, defineGreenMethods, type Green } from './convention.js';
-import { getHub } from './hub.js';
+import { getHub, thrownIn } from './hub.js';
 import { describeValue } from './greenlet.js';
 import { Linkable, TIMED_OUT, WOKEN, callLink, wakeTimedOut } from './linkable.js';
 
@@ -127,6 +127,9 @@ export class Semaphore extends Linkable {
           break;
         }
       }
+    } catch (e) {
+      thrownIn(e);
+      throw e;
     } finally {
       if (t !== null) hub.timers.cancel(t);
       q.remove(cur);

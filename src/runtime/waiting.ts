@@ -4,7 +4,7 @@
  * on.
  */
 import { GREEN, GREEN_ITERATOR, green, namedFunction, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
-import { LOOP_FINISHED, getHub, getcurrent } from './hub.js';
+import { LOOP_FINISHED, getHub, getcurrent, thrownIn } from './hub.js';
 import { Greenlet, describeValue, killError, resumeFromLink } from './greenlet.js';
 import { InvalidSwitchError } from './errors.js';
 import { Timeout } from './timeout.js';
@@ -161,6 +161,9 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
       if (hub.monitoring) hub.noteSuspend();
       try {
         yield;
+      } catch (e) {
+        thrownIn(e);
+        throw e;
       } finally {
         this.waiter = null;
       }
@@ -196,6 +199,9 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
         if (hub.monitoring) hub.noteSuspend();
         try {
           yield;
+        } catch (e) {
+          thrownIn(e);
+          throw e;
         } finally {
           this.waiter = null;
         }
@@ -401,6 +407,9 @@ export const waitFor: <T>(promise: PromiseLike<T> | T, timeout?: number | null) 
   if (hub.monitoring) hub.noteSuspend();
   try {
     while (state === 0) yield;
+  } catch (e) {
+    thrownIn(e);
+    throw e;
   } finally {
     active = false;
     t?.cancel();

@@ -401,6 +401,17 @@ describe('in a real process', () => {
     const r = node('loopexit.mjs', ['uncaught']);
     expect(r.stdout).not.toContain('not reached');
     expect(r.stderr).toMatch(/LoopExit: This operation would block forever/);
+    // the stack starts at the user's blocking call, not in the hub's beforeExit handler
+    expect(r.stderr).toMatch(/LoopExit: This operation would block forever[^\n]*\n\s+at \S.*loopexit\.mjs:39:\d+\)?\n/);
+    expect(r.stderr).not.toMatch(/onBeforeExit|[\\/](?:src|dist)[\\/]runtime[\\/]/);
+    expect(r.code).toBe(1);
+  });
+
+  it("LoopExit's stack shows the green calls the main greenlet was suspended in, innermost first", () => {
+    const r = node('loopexit.mjs', ['nested']);
+    expect(r.stderr).toMatch(
+      /LoopExit: This operation would block forever[^\n]*\n\s+at (?:\S+\.)?waitForever \(\S*loopexit\.mjs:13:\d+\)\n\s+at \S.*loopexit\.mjs:18:\d+\)?\n/,
+    );
     expect(r.code).toBe(1);
   });
 
