@@ -11,6 +11,7 @@ import { parseArgs, UsageError } from './args.js';
 import { runHelp } from './help.js';
 import { plural, printDiagnostics } from './report.js';
 import { diagnosticsFlag, optionError, patchFlag } from './shared-flags.js';
+import { reportUncaught } from './uncaught.js';
 
 /** Returns an exit code, or undefined once the program has been started (its own exit code then applies). */
 export async function runCommand(argv: string[]): Promise<number | undefined> {
@@ -64,7 +65,13 @@ export async function runCommand(argv: string[]): Promise<number | undefined> {
   }
   // The program sees what `node FILE args` would show it.
   process.argv = [process.argv[0]!, entry, ...args.rest];
-  await import(pathToFileURL(entry).href);
+  try {
+    await import(pathToFileURL(entry).href);
+  } catch (e) {
+    // Node's own report would lead with the runtime's frames (src/cli/uncaught.ts says why it is made here).
+    if (reportUncaught(e)) process.exit(1);
+    throw e;
+  }
   // As in gevent, greenlets still sleeping when the main module ends do not keep the program alive
   // (MAIN_MODULE_ENDED in src/runtime/hub.ts; an event, so it reaches the runtime copy the program loaded).
   // Not for a CommonJS entry: it cannot block at its top level, so `spawn(main)` is how it starts its work.

@@ -7,7 +7,7 @@
  * A blocked putter's item waits with it (`_items` runs parallel to `_putters`).
  */
 import { GREEN, GREEN_ITERATOR, defineGreenMethods, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
-import { getHub, RESUME_NONE, type Hub } from './hub.js';
+import { getHub, RESUME_NONE, type Hub, thrownIn } from './hub.js';
 import type { Greenlet } from './greenlet.js';
 import { Deque } from './queue-deque.js';
 import { Empty, Full } from './queue-errors.js';
@@ -174,6 +174,9 @@ defineGreenMethods(Channel, {
         if (resumed === TAKEN || this._putters.indexOf(cur) < 0) return;
         if (expired(timer)) throw new Full(`Channel.put: no getter took the item within ${secondsText(seconds!)}`);
       }
+    } catch (e) {
+      thrownIn(e);
+      throw e;
     } finally {
       if (timer !== null) hub.timers.cancel(timer);
       if (resumed !== TAKEN) {
@@ -212,6 +215,9 @@ defineGreenMethods(Channel, {
         if (expired(timer)) throw new Empty(`Channel.get: no putter came within ${secondsText(seconds!)}`);
         if (getters.indexOf(cur) < 0) getters.unshift(cur);
       }
+    } catch (e) {
+      thrownIn(e);
+      throw e;
     } finally {
       if (timer !== null) hub.timers.cancel(timer);
       if (!done) {

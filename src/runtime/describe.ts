@@ -26,6 +26,16 @@ function location(line: string): string | null {
   return m ? m[2].replace(/^file:\/\//, '') : null;
 }
 
+/** The first frame of a stack outside the runtime, with its column: file (a path or a file: URL), line, column. */
+export function firstUserFrame(stack: string): { file: string; line: number; column: number } | null {
+  for (const text of stack.split('\n').slice(1)) {
+    if (!/^\s+at /.test(text) || RUNTIME_FRAME.test(text)) continue;
+    const m = /((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(text);
+    if (m) return { file: m[1], line: Number(m[2]), column: Number(m[3]) };
+  }
+  return null;
+}
+
 /** The first frame of a captured stack that is not inside the runtime: where user code spawned or failed. */
 export function userFrame(stack: string | undefined): string | null {
   if (!stack) return null;

@@ -6,7 +6,7 @@
  * re-check a flag that may already be clear again.
  */
 import { defineGreenMethods, type Green } from './convention.js';
-import { getHub, type Hub } from './hub.js';
+import { getHub, type Hub, thrownIn } from './hub.js';
 import { LINK_TARGET, type Greenlet, type LinkTarget } from './greenlet.js';
 import { SUSPEND, Suspension, constant } from './suspension.js';
 import type { TimerEntry } from './timers.js';
@@ -34,8 +34,13 @@ export abstract class Broadcast extends Linkable {
         this._woken++;
         hub.schedule(g, WOKEN);
       }
+      // In gevent the waiters are links too, so becoming ready with waiters queues the notification round
+      // now, behind them: an iwait/wait that rawlinks this object before that round runs is told in it, ahead
+      // of objects whose rounds it queues itself (wait([a_dead, ev]) right after ev.set() yields ev first).
+      this._startRound();
+    } else {
+      this._scheduleNotify();
     }
-    this._scheduleNotify();
   }
 
   /**
@@ -84,7 +89,10 @@ class BroadcastWait extends Suspension<boolean> {
     }
     // woken: _wakeAll took us out of the queue; left: our timeout did
     let woken: boolean;
-    if (v === WOKEN) woken = true;
+    if (v === WOKEN) {
+      woken = true;
+      this.b._roundBegins();
+    }
     else if (v === TIMED_OUT) {
       // The first resume wins, as in gevent: a set() that comes after our timer fired is too late for us, even
       // if it took us out of the queue before we ran.
@@ -98,6 +106,7 @@ class BroadcastWait extends Suspension<boolean> {
   }
 
   throw(error: unknown): never {
+    thrownIn(error);
     this.throwOut();
     throw error;
   }

@@ -7,7 +7,7 @@ import { GREEN, defineGreenMethods, green, type Green } from './convention.js';
 import { Timeout, underTimeout } from './timeout.js';
 import { GreenletExit, InvalidSwitchError } from './errors.js';
 export { GreenletExit };
-import { getHub, getcurrent, mainBodyEnded, reportError, type Hub } from './hub.js';
+import { getHub, getcurrent, mainBodyEnded, reportError, type Hub, thrownIn } from './hub.js';
 import { RESUME_DEAD, RESUME_LINKS, RESUME_NONE, RESUME_NEXT, RESUME_THROW } from './resume.js';
 import { describeGreenlet, functionName } from './describe.js';
 import type { TimerEntry } from './timers.js';
@@ -265,8 +265,13 @@ export class Greenlet<T = unknown> implements PromiseLike<T> {
     if (this._state !== STARTED) {
       // Dead, and queued to notify its links (see _queueLinks); any other stale entry is skipped.
       if (mode === RESUME_LINKS) {
-        this._pending = RESUME_DEAD;
-        notifyLinks(this);
+        // _pending stays LINKS for the round: a link added meanwhile (a waiter it resumed rawlinking this
+        // greenlet again) joins this round, as gevent's _notify_links loops until the list is empty.
+        try {
+          notifyLinks(this);
+        } finally {
+          this._pending = RESUME_DEAD;
+        }
       }
       return;
     }
@@ -577,6 +582,9 @@ function* waitForDeath(g: Greenlet<any>, timeout: number | null | undefined): Gr
   if (hub.monitoring) hub.noteSuspend();
   try {
     yield;
+  } catch (e) {
+    thrownIn(e);
+    throw e;
   } finally {
     g.unlink(wake);
     if (t !== null) hub.timers.cancel(t);
@@ -617,6 +625,9 @@ defineGreenMethods(Greenlet, {
     if (hub.monitoring) hub.noteSuspend();
     try {
       yield;
+    } catch (e) {
+      thrownIn(e);
+      throw e;
     } finally {
       this.unlink(wake);
       if (t !== null) hub.timers.cancel(t);

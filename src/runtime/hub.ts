@@ -20,6 +20,9 @@ export interface Runnable {
 import { RESUME_DEAD, RESUME_LINKS, RESUME_NEXT, RESUME_NONE, RESUME_THROW } from './resume.js';
 export { RESUME_DEAD, RESUME_LINKS, RESUME_NEXT, RESUME_NONE, RESUME_THROW };
 
+/** What the hub resumes a main greenlet waiting in wait() (no objects) with once the loop has nothing to do. */
+export const LOOP_FINISHED: unique symbol = Symbol('the loop finished') as never;
+
 class Callback implements Runnable {
   constructor(
     private readonly fn: (arg: any) => void,
@@ -300,11 +303,18 @@ export class Hub {
     });
   }
 
+  /** @internal The main greenlet is in wait() with no objects: the loop's end is what it waits for. */
+  _loopJoiner = false;
+
   private onBeforeExit = (): void => {
     // Node's loop is empty: nothing can wake a suspended main greenlet any more (gevent's LoopExit).
     const main = this.main;
     if (main._gen !== null && main._pending === RESUME_NONE) {
-      this.scheduleThrow(main, new LoopExit('This operation would block forever: nothing left can wake the main greenlet'));
+      if (this._loopJoiner) this.schedule(main, LOOP_FINISHED);
+      else {
+        unplacedLoopExit = new LoopExit('This operation would block forever: nothing left can wake the main greenlet');
+        this.scheduleThrow(main, unplacedLoopExit);
+      }
       // Main may catch it and block again with nothing to wake it: Node emits beforeExit again only if the loop
       // came alive meanwhile (the throw runs in a microtask, which does not count), and gevent raises LoopExit
       // at every such call, so keep the loop alive for one more turn.
@@ -314,6 +324,32 @@ export class Hub {
 }
 
 keepShape(new Callback(() => undefined, undefined)); // shapes.ts
+
+/** The LoopExit being thrown into main, until the suspension point it arrives at gives it main's frames. */
+let unplacedLoopExit: LoopExit | null = null;
+
+/**
+ * @internal Called by a blocking primitive where an error thrown into its suspended greenlet arrives (a catch
+ * around its suspension), while that greenlet's frames are on the stack again. The hub's LoopExit was made in
+ * Node's beforeExit, with only the hub's frames; here it takes the frames outside the runtime instead, so the
+ * user's blocking call is on top. Any other error is left as it is.
+ */
+export function thrownIn(error: unknown): void {
+  const loopExit = unplacedLoopExit;
+  if (error !== loopExit || loopExit === null) return;
+  unplacedLoopExit = null;
+  const limit = Error.stackTraceLimit;
+  const here: { stack?: string } = {};
+  try {
+    // every green call level costs a frame or two of V8's generator resumes, which the filter drops
+    Error.stackTraceLimit = 100;
+    Error.captureStackTrace(here, thrownIn);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const frames = userFrames(here.stack, limit);
+  if (frames !== '') loopExit.stack = `${loopExit.name}: ${loopExit.message}\n${frames}`;
+}
 
 function noop(): void {}
 

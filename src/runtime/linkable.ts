@@ -5,8 +5,9 @@
  * The two are kept apart on purpose. A blocked greenlet costs one slot in an array (no closure, no node object),
  * so 100k greenlets waiting on one Event cost ~8 B each here; it is woken directly with `hub.schedule` at the
  * moment the object becomes ready, which keeps FIFO order in the hub's ready queue. Callbacks are rarer and are
- * called from the hub (one hub callback per notification round, never inside set()/release()), because they are
- * user code that must not run in the middle of the caller's own operation.
+ * called from the hub (one notification round per readiness, the object itself queued as the round's entry, never
+ * inside set()/release()), because they are user code that must not run in the middle of the caller's own
+ * operation.
  */
 import { getHub, reportError, RESUME_NONE, type Hub } from './hub.js';
 import { functionName } from './describe.js';
@@ -136,8 +137,47 @@ export abstract class Linkable {
   /** @internal Queue one hub callback that calls the rawlink callbacks, if there are any. */
   _scheduleNotify(): void {
     if (this._notifying || this._links === null || this._links.length === 0) return;
+    this._startRound();
+  }
+
+  /**
+   * @internal Take a place in the hub's ready queue for a notification round (the object itself is the entry,
+   * as a dead greenlet is): rawlinks made before it runs are called in it, after what was queued before them.
+   */
+  _startRound(): void {
+    if (this._notifying) return;
     this._notifying = true;
-    getHub().runCallback(notifyLinks, this);
+    getHub()._queue(this);
+  }
+
+  /**
+   * @internal How many of `_links` the pending round calls, fixed when the round "starts": in gevent the
+   * waiters woken by set() are links switched to from inside the round, and a rawlink one of them makes is
+   * after the round's last link, so it waits for the next round (gevent issue 771). -1: not fixed yet (all).
+   */
+  _cut = -1;
+
+  /** @internal A waiter woken for the pending round runs: in gevent's terms the round has begun. */
+  _roundBegins(): void {
+    if (this._notifying && this._cut < 0) this._cut = this._links?.length ?? 0;
+  }
+
+  /** @internal The hub runs the round. */
+  _switchIn(hub: Hub): void {
+    const cut = this._cut;
+    this._cut = -1;
+    this._notifying = false;
+    hub.current = hub.main;
+    const links = this._links;
+    if (cut >= 0 && links !== null && cut < links.length) {
+      // the later links wait for the next round, which comes only if the object is (still) ready
+      this._links = links.splice(0, cut);
+      this._fireLinks();
+      this._links = this._links === null ? links : links.concat(this._links);
+      if (this.ready()) this._scheduleNotify();
+      return;
+    }
+    this._fireLinks();
   }
 
   /** @internal Call the callbacks; the default (Event, AsyncResult) calls every one registered now, even if
@@ -159,11 +199,6 @@ export abstract class Linkable {
       this._firing = null;
     }
   }
-}
-
-function notifyLinks(obj: Linkable): void {
-  obj._notifying = false;
-  obj._fireLinks();
 }
 
 export function callLink(cb: LinkableCallback<any>, source: unknown): void {

@@ -9,7 +9,7 @@
  * lost.
  */
 import { GREEN, defineGreenMethods, type Green } from './convention.js';
-import { getHub } from './hub.js';
+import { getHub, thrownIn } from './hub.js';
 import { describeValue } from './greenlet.js';
 import { Linkable, TIMED_OUT, WOKEN, callLink, wakeTimedOut } from './linkable.js';
 
@@ -127,6 +127,9 @@ export class Semaphore extends Linkable {
           break;
         }
       }
+    } catch (e) {
+      thrownIn(e);
+      throw e;
     } finally {
       if (t !== null) hub.timers.cancel(t);
       q.remove(cur);
@@ -222,12 +225,36 @@ export class DummySemaphore {
     return true;
   }
   release(): void {}
-  rawlink(_callback: (source: DummySemaphore) => void): void {}
-  unlink(_callback: (source: DummySemaphore) => void): void {}
+
+  /** @internal rawlink() callbacks not yet called. */
+  _links: ((source: DummySemaphore) => void)[] | null = null;
+
+  /** Always ready, so `callback(this)` is called from the hub soon (gevent's does nothing here, and a wait() on
+   * it blocks forever; its source asks whether it should notify: it should, as every ready object does). */
+  rawlink(callback: (source: DummySemaphore) => void): void {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`rawlink() needs a function to call when ready; got ${describeValue(callback)}`);
+    }
+    if (this._links === null) {
+      this._links = [];
+      getHub().runCallback(notifyDummyLinks, this);
+    }
+    this._links.push(callback);
+  }
+  unlink(callback: (source: DummySemaphore) => void): void {
+    const i = this._links?.indexOf(callback) ?? -1;
+    if (i >= 0) this._links!.splice(i, 1);
+  }
 
   toString(): string {
     return '<DummySemaphore>';
   }
+}
+
+function notifyDummyLinks(d: DummySemaphore): void {
+  const links = d._links;
+  d._links = null;
+  if (links !== null) for (const cb of links) callLink(cb, d);
 }
 
 /* eslint-disable require-yield */

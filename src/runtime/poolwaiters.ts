@@ -5,7 +5,7 @@
  * wake-up on, so nothing meant for "a waiter" is lost with it.
  */
 import type { Green } from './convention.js';
-import { getHub } from './hub.js';
+import { getHub, thrownIn } from './hub.js';
 import type { Greenlet } from './greenlet.js';
 
 export class WaitList {
@@ -56,6 +56,9 @@ export class WaitList {
         if (take()) return true;
         if (timedOut) return false;
       }
+    } catch (e) {
+      thrownIn(e);
+      throw e;
     } finally {
       this.waiters.delete(cur);
       if (timer !== null) hub.timers.cancel(timer);

@@ -9,7 +9,7 @@
  * the call itself.
  */
 import { GREEN, GREEN_ITERATOR, defineGreenMethods, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
-import { getHub, RESUME_NONE, type Hub } from './hub.js';
+import { getHub, RESUME_NONE, type Hub, thrownIn } from './hub.js';
 import type { Greenlet } from './greenlet.js';
 import { Deque } from './queue-deque.js';
 import { Empty, Full, ShutDown } from './queue-errors.js';
@@ -397,6 +397,7 @@ class QueueWait extends Suspension<unknown> {
   }
 
   throw(error: unknown): never {
+    thrownIn(error);
     this.throwOut();
     throw error;
   }
@@ -466,6 +467,9 @@ function* putWaiting(this: Queue<any>, item: unknown, seconds: number | null): G
       if (expired(timer)) throw new Full(`${this.constructor.name}.put: the queue stayed full for ${secondsText(seconds!)}`);
       requeueFront(putters, cur, resumed);
     }
+  } catch (e) {
+    thrownIn(e);
+    throw e;
   } finally {
     if (timer !== null) hub.timers.cancel(timer);
     // Woken for a free slot but leaving without filling it: wake the next putter in our place.
@@ -511,6 +515,9 @@ defineGreenMethods(Queue, {
         if (expired(timer)) return false;
         if (joiners.indexOf(cur) < 0) joiners.push(cur);
       }
+    } catch (e) {
+      thrownIn(e);
+      throw e;
     } finally {
       if (timer !== null) hub.timers.cancel(timer);
       if (resumed !== WOKEN) joiners.removeLast(cur);

@@ -3,12 +3,16 @@
  * Anything with ready()/rawlink()/unlink() (greenlets, Event, AsyncResult) or a then() (promises) can be waited
  * on.
  */
-import { GREEN, GREEN_ITERATOR, green, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
-import { getHub, getcurrent } from './hub.js';
-import { Greenlet, describeValue, killError, live, resumeFromLink } from './greenlet.js';
+import { GREEN, GREEN_ITERATOR, green, namedFunction, runPlain, type BlockingIterable, type Green, type GreenIterator } from './convention.js';
+import { LOOP_FINISHED, getHub, getcurrent, thrownIn } from './hub.js';
+import { Greenlet, describeValue, killError, resumeFromLink } from './greenlet.js';
+import { InvalidSwitchError } from './errors.js';
 import { Timeout } from './timeout.js';
 import type { TimerEntry } from './timers.js';
 import { keepShape } from './shapes.js';
+
+/** The arrival the timeout timer adds (gevent's timer switches the iterator itself in). */
+const TIMED_OUT: unique symbol = Symbol('iwait timed out') as never;
 
 /** Something with gevent's readiness protocol. */
 export interface Waitable {
@@ -32,12 +36,11 @@ export interface WaitOptions {
 class IWait<T extends WaitObject> implements BlockingIterable<T> {
   /** Ready objects not yet yielded: done[taken..]. A moving head, since shift() on a long array is O(n) and
    * joinall of 100k greenlets would be quadratic. */
-  private done: T[] = [];
+  private done: (T | typeof TIMED_OUT)[] = [];
   private taken = 0;
   private yielded = 0;
   private subscribed = false;
   private finished = false;
-  private timedOut = false;
   private waiter: Greenlet<any> | null = null;
   private timer: TimerEntry | null = null;
   private readonly limit: number;
@@ -79,7 +82,14 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
     if (this.waiter !== null) getHub().schedule(this.waiter);
   }
 
-  private subscribe(): void {
+  /**
+   * Link every object. As in gevent, an object that is ready already is linked too, not taken at once: its
+   * rawlink fires from the hub, in the order of the notification rounds — a greenlet whose death is being
+   * notified now (links pending, or the round running) comes before ones that died long ago, which get a round
+   * each in input order. Plain iteration (`[...iwait(xs)]` outside green code) cannot wait for the hub, so there
+   * the ready objects are taken at once, in input order.
+   */
+  private subscribe(plain: boolean): void {
     this.subscribed = true;
     // Check everything before linking anything, so a bad object leaves no links behind on the good ones.
     for (const o of this.objects) {
@@ -95,13 +105,13 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
       const o = objects[i];
       if (o instanceof Greenlet) {
         // the common case (joinall), without the protocol's method lookups
-        if (o.dead) this.done.push(o);
+        if (plain && o.dead) this.done.push(o);
         else {
           o.rawlink(this.onReady as (s: any) => void);
           this.linked++;
         }
       } else if (isWaitable(o)) {
-        if (o.ready()) this.done.push(o);
+        if (plain && o.ready()) this.done.push(o);
         else {
           o.rawlink(this.onReady as (s: any) => void);
           this.linked++;
@@ -114,29 +124,36 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
       }
     }
     if (this.timeout != null) {
+      // gevent's timer is one more arrival: what became ready before it is still yielded, even to an iteration
+      // that was busy elsewhere when the time ran out.
       this.timer = getHub().timers.add(this.timeout, () => {
         this.timer = null;
-        this.timedOut = true;
+        if (this.finished) return;
+        this.done.push(TIMED_OUT);
         if (this.waiter !== null) getHub().schedule(this.waiter);
       });
     }
   }
 
-  *step(): Green<IteratorResult<T, undefined>> {
-    if (!this.subscribed) this.subscribe();
+  *step(plain = false): Green<IteratorResult<T, undefined>> {
+    if (!this.subscribed) this.subscribe(plain);
     for (;;) {
-      if (this.finished || this.yielded >= this.limit || this.timedOut) {
+      if (this.finished || this.yielded >= this.limit) {
         this.close();
         return { done: true, value: undefined };
       }
       if (this.taken < this.done.length) {
-        this.yielded++;
         const value = this.done[this.taken];
-        (this.done as (T | undefined)[])[this.taken++] = undefined;
+        (this.done as unknown[])[this.taken++] = undefined;
         if (this.taken === this.done.length) {
           this.done = [];
           this.taken = 0;
         }
+        if (value === TIMED_OUT) {
+          this.close();
+          return { done: true, value: undefined };
+        }
+        this.yielded++;
         return { done: false, value };
       }
       const hub = getHub();
@@ -144,6 +161,9 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
       if (hub.monitoring) hub.noteSuspend();
       try {
         yield;
+      } catch (e) {
+        thrownIn(e);
+        throw e;
       } finally {
         this.waiter = null;
       }
@@ -155,15 +175,16 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
    * result object) per element. `check` sees each object before it is added and may throw to end the wait
    * (joinall's raiseError). However the wait ends (done, timeout, an error thrown in), the links are removed.
    */
-  *collect(out: T[], check?: (o: T) => void): Green<T[]> {
+  *collect(out: T[], check?: (o: T) => void, plain = false): Green<T[]> {
     this.quietCollect = check === undefined;
     try {
-      if (!this.subscribed) this.subscribe();
+      if (!this.subscribed) this.subscribe(plain);
       for (;;) {
-        const done = this.done as (T | undefined)[];
+        const done = this.done as unknown[];
         while (this.taken < done.length && this.yielded < this.limit) {
-          const o = done[this.taken] as T;
+          const o = done[this.taken] as T | typeof TIMED_OUT;
           done[this.taken++] = undefined;
+          if (o === TIMED_OUT) return out;
           this.yielded++;
           if (check !== undefined) check(o);
           out.push(o);
@@ -172,12 +193,15 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
           this.done = [];
           this.taken = 0;
         }
-        if (this.finished || this.yielded >= this.limit || this.timedOut) return out;
+        if (this.finished || this.yielded >= this.limit) return out;
         const hub = getHub();
         this.waiter = hub.current;
         if (hub.monitoring) hub.noteSuspend();
         try {
           yield;
+        } catch (e) {
+          thrownIn(e);
+          throw e;
         } finally {
           this.waiter = null;
         }
@@ -204,7 +228,7 @@ class IWait<T extends WaitObject> implements BlockingIterable<T> {
 
   [Symbol.iterator](): Iterator<T> {
     return {
-      next: () => runPlain(this.step(), 'iwait'),
+      next: () => runPlain(this.step(true), 'iwait'),
       return: () => {
         this.close();
         return { done: true, value: undefined };
@@ -223,37 +247,69 @@ export function iwait<T extends WaitObject>(objects: Iterable<T>, options: WaitO
   return new IWait([...objects], options.timeout, options.count);
 }
 
-function* waitGen(objects?: Iterable<WaitObject> | null, options: WaitOptions = {}): Green<WaitObject[]> {
-  if (objects == null) {
-    yield* waitForAllGreenlets(options.timeout);
-    return [];
-  }
+function* waitGen(objects?: Iterable<WaitObject> | null, options: WaitOptions = {}): Green<WaitObject[] | boolean> {
+  if (objects == null) return yield* joinLoop(options.timeout);
   return yield* new IWait([...objects], options.timeout, options.count).collect([]);
 }
 
-/** wait() with no objects: until every other greenlet has finished (gevent waits for the loop to empty). */
-function* waitForAllGreenlets(timeout: number | null | undefined): Green<void> {
-  const deadline = timeout == null ? Infinity : performance.now() + timeout * 1000;
-  const me = getcurrent();
-  for (;;) {
-    let other: Greenlet<any> | null = live.first;
-    while (other !== null && other === me) other = other._next;
-    if (other === null) return;
-    const left = deadline - performance.now();
-    if (left <= 0) return;
-    yield* (other.join as any)[GREEN].call(other, deadline === Infinity ? null : left / 1000);
+function* waitPlain(objects?: Iterable<WaitObject> | null, options: WaitOptions = {}): Green<WaitObject[] | boolean> {
+  if (objects == null) return yield* joinLoop(options.timeout);
+  return yield* new IWait([...objects], options.timeout, options.count).collect([], undefined, true);
+}
+
+/** Resume value of the main greenlet waiting in joinLoop when its timeout passed. */
+const JOIN_TIMED_OUT: unique symbol = Symbol('wait() timed out') as never;
+
+/**
+ * wait() with no objects (gevent's hub.join): the main greenlet waits until the loop has nothing left to do —
+ * the moment it would otherwise get LoopExit: no greenlet ready, no hub timer, no handle of Node's holding the
+ * process — and gets true; false if `timeout` seconds pass first. Greenlets blocked forever (on an Event nobody
+ * sets) do not keep it waiting, as in gevent. The timeout's timer does not hold the process (gevent's ref=False).
+ */
+function* joinLoop(timeout: number | null | undefined): Green<boolean> {
+  const hub = getHub();
+  const main = hub.main;
+  if (hub.current !== main) {
+    throw new InvalidSwitchError(
+      `wait() with no objects waits for the whole loop to finish, which only the main greenlet can do (gevent: ` +
+        `"only possible from the MAIN greenlet"); ${hub.current.name} called it: pass the objects to wait for`,
+    );
+  }
+  const timer = timeout != null ? setTimeout(() => hub.schedule(main, JOIN_TIMED_OUT), Math.max(0, timeout * 1000)) : null;
+  timer?.unref();
+  hub._loopJoiner = true;
+  if (hub.monitoring) hub.noteSuspend();
+  try {
+    for (;;) {
+      const v: unknown = yield;
+      if (v === LOOP_FINISHED) return true;
+      if (v === JOIN_TIMED_OUT) return false;
+      // any other resume is a stray hint: keep waiting
+    }
+  } finally {
+    hub._loopJoiner = false;
+    if (timer !== null) clearTimeout(timer);
   }
 }
 
+/** A blocking function whose plain form (called outside green code) runs `plainForm` instead of `form`. */
+function blockingWithPlainForm<F>(name: string, form: (...args: any[]) => Green<unknown>, plainForm: (...args: any[]) => Green<unknown>): F {
+  const f = namedFunction(name, form.length, (self, args) => runPlain(plainForm.apply(self, args as never), name));
+  (f as any)[GREEN] = form;
+  return f as F;
+}
+
 /**
- * Wait for `objects` to be ready and return those that are, in completion order; with no objects, wait until
- * no other greenlet is left running.
+ * Wait for `objects` to be ready and return those that are, in completion order (an object ready already is
+ * reported from the hub, as gevent's rawlink does: see IWait.subscribe). With no objects, wait (main greenlet
+ * only) until the loop has nothing left to do and return true, or false if `timeout` passed first (gevent's
+ * hub.join).
  * @blocking
  */
-export const wait: <T extends WaitObject>(objects?: Iterable<T> | null, options?: WaitOptions) => T[] = green(
-  waitGen as never,
-  'wait',
-);
+export const wait: {
+  (objects?: null, options?: WaitOptions): boolean;
+  <T extends WaitObject>(objects: Iterable<T>, options?: WaitOptions): T[];
+} = blockingWithPlainForm('wait', waitGen, waitPlain);
 
 export interface JoinallOptions extends WaitOptions {
   /** Raise the first failure as soon as it happens (the others keep running). */
@@ -264,12 +320,15 @@ export interface JoinallOptions extends WaitOptions {
  * Wait for the greenlets to finish; returns the finished ones in completion order.
  * @blocking
  */
-export const joinall: <T extends Greenlet<any>>(greenlets: Iterable<T>, options?: JoinallOptions) => T[] = green(
-  function* joinall(greenlets: Iterable<Greenlet<any>>, options: JoinallOptions = {}): Green<Greenlet<any>[]> {
+export const joinall: <T extends Greenlet<any>>(greenlets: Iterable<T>, options?: JoinallOptions) => T[] =
+  blockingWithPlainForm('joinall', joinallGen(false), joinallGen(true));
+
+function joinallGen(plain: boolean) {
+  return function* joinall(greenlets: Iterable<Greenlet<any>>, options: JoinallOptions = {}): Green<Greenlet<any>[]> {
     const it = new IWait([...greenlets], options.timeout, options.count);
-    return yield* it.collect([], options.raiseError ? raiseFailure : undefined);
-  } as never,
-);
+    return yield* it.collect([], options.raiseError ? raiseFailure : undefined, plain);
+  };
+}
 
 function raiseFailure(g: Greenlet<any>): void {
   if (!g.successful()) throw g.exception;
@@ -348,6 +407,9 @@ export const waitFor: <T>(promise: PromiseLike<T> | T, timeout?: number | null) 
   if (hub.monitoring) hub.noteSuspend();
   try {
     while (state === 0) yield;
+  } catch (e) {
+    thrownIn(e);
+    throw e;
   } finally {
     active = false;
     t?.cancel();

@@ -82,6 +82,7 @@ beforeAll(() => {
     'prog.ts': PROGRAM,
     'util.ts': `export const label = (): string => 'util:' + typeof process;\n`,
     'throws.ts': THROWS,
+    'forever.ts': `import { Event } from 'greenlets/event';\n\nfunction waitForever(): void {\n  const ev = new Event();\n  ev.wait();\n}\nconsole.log('before');\nwaitForever();\n`,
     'exit.ts': `import { sleep } from 'greenlets';\nsleep(0.001);\nconsole.log('exiting');\nprocess.exitCode = 3;\n`,
     'bad.ts': `import { sleep } from 'greenlets';\nconsole.log('must not run');\nconst xs = [3, 1, 2].sort((a, b) => { sleep(0); return a - b; });\nconsole.log(xs);\n`,
     'warn.ts': `import { sleep } from 'greenlets';\nimport { readFileSync } from 'node:fs';\nfunction size(): number {\n  sleep(0);\n  return readFileSync(process.argv[1]!, 'utf8').length;\n}\nconsole.log('ran', size() > 0);\n`,
@@ -153,6 +154,20 @@ describe.concurrent('greenlets run', () => {
     expect(frames).toEqual(expect.arrayContaining([5, 9, 12, 15]));
     expect(frames.indexOf(5)).toBeLessThan(frames.indexOf(9));
     expect(frames.indexOf(9)).toBeLessThan(frames.indexOf(12));
+    // as Node prints it (the source line and a caret first), with only the program's frames: no runtime frames
+    // (runPlain, the hub) and no V8 generator-resume frames (inner$green.next) between them
+    expect(r.stderr).toMatch(
+      /^\S*throws\.ts:5\n  throw new Error\('deep failure ' \+ n\);\n {8}\^\n\nError: deep failure 2\n\s+at inner \(\S*throws\.ts:5:9\)\n\s+at middle \(\S*throws\.ts:9:\d+\)\n\s+at outer \(\S*throws\.ts:12:\d+\)\n\s+at \S.*throws\.ts:15:\d+\)?\n\nNode\.js v\d/,
+    );
+  });
+
+  it("LoopExit in the main greenlet is reported at the program's blocking call, source line included", async () => {
+    const r = await greenlets(['run', 'forever.ts'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('before\n');
+    expect(r.stderr).toMatch(
+      /^\S*forever\.ts:5\n  ev\.wait\(\);\n {5}\^\n\nLoopExit: This operation would block forever[^\n]*\n\s+at waitForever \(\S*forever\.ts:5:\d+\)\n\s+at \S.*forever\.ts:8:\d+\)?\n\nNode\.js v\d/,
+    );
   });
 
   it('an error found by the transform is printed like tsc prints and the program does not run', async () => {

@@ -401,6 +401,17 @@ describe('in a real process', () => {
     const r = node('loopexit.mjs', ['uncaught']);
     expect(r.stdout).not.toContain('not reached');
     expect(r.stderr).toMatch(/LoopExit: This operation would block forever/);
+    // the stack starts at the user's blocking call, not in the hub's beforeExit handler
+    expect(r.stderr).toMatch(/LoopExit: This operation would block forever[^\n]*\n\s+at \S.*loopexit\.mjs:39:\d+\)?\n/);
+    expect(r.stderr).not.toMatch(/onBeforeExit|[\\/](?:src|dist)[\\/]runtime[\\/]/);
+    expect(r.code).toBe(1);
+  });
+
+  it("LoopExit's stack shows the green calls the main greenlet was suspended in, innermost first", () => {
+    const r = node('loopexit.mjs', ['nested']);
+    expect(r.stderr).toMatch(
+      /LoopExit: This operation would block forever[^\n]*\n\s+at (?:\S+\.)?waitForever \(\S*loopexit\.mjs:13:\d+\)\n\s+at \S.*loopexit\.mjs:18:\d+\)?\n/,
+    );
     expect(r.code).toBe(1);
   });
 
@@ -416,6 +427,22 @@ describe('in a real process', () => {
     expect(r.stderr).toMatch(/LoopExit/);
     expect(r.stdout).not.toContain('not reached');
     expect(r.code).toBe(1);
+  });
+
+  it('wait() with no objects returns true once the loop has nothing left to do, false at its timeout (gevent hub.join)', () => {
+    const r = node('wait-loop.mjs');
+    expect(r.stdout).toBe(
+      'sleep0: 1A 2A 1B 2B -> true\n' +
+        'blocked forever: true, stuck dead: false\n' +
+        'timeout: false, within a second: true\n' +
+        'from a greenlet: InvalidSwitchError: wait() with no objects waits for the whole loop to finish, which only ' +
+        'the main greenlet can do (gevent: "only possible from the MAIN greenlet"); Greenlet-' +
+        r.stdout.match(/Greenlet-(\d+) called it/)?.[1] +
+        ' called it: pass the objects to wait for\n' +
+        'again: true\n',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
   });
 
   it('GREENLETS_MAX_BLOCKING_TIME turns the monitor on from the environment', () => {

@@ -3,7 +3,7 @@
  * checked against gevent 22.10.2.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Greenlet, Timeout, getHub, joinall, killall, kill, sleep, spawn, wait } from '../../src/index.js';
+import { GREEN, Greenlet, Timeout, getHub, joinall, killall, kill, sleep, spawn, wait } from '../../src/index.js';
 import { Event } from '../../src/event.js';
 import { G, M, finishInOrder, gf, run } from '../helpers/green.js';
 
@@ -243,28 +243,14 @@ describe('killall', () => {
 });
 
 describe('wait', () => {
-  it('with no objects waits until no other greenlet is left (test__order TestSleep0)', async () => {
-    await run(function* () {
-      const lst: string[] = [];
-      const sleep0 = gf(function* (param: string) {
-        lst.push(param + 'A');
-        yield* G(sleep)(0);
-        lst.push(param + 'B');
-      });
-      spawn(sleep0, '1');
-      spawn(sleep0, '2');
-      yield* G(wait)();
-      expect(lst.join(' ')).toBe('1A 2A 1B 2B');
-    });
-  });
-
   it('with a timeout returns what is ready by then', async () => {
     await run(function* () {
       const a = spawn(after, 0.01, 'a');
       const b = spawn(after, 5, 'b');
       expect(yield* G(wait)([a, b], { timeout: 0.05 })).toEqual([a]);
       const t0 = performance.now();
-      yield* G(wait)(null, { timeout: 0.02 }); // b still sleeps: returns at the timeout
+      // b still sleeps: false at the timeout (wait() with no objects is tested in a real process, in hub.test.ts)
+      expect(yield* (wait as any)[GREEN](null, { timeout: 0.02 })).toBe(false);
       expect(performance.now() - t0).toBeLessThan(3000); // b sleeps 5 s: wait ended at its timeout
       yield* M(b, 'kill')();
     });
