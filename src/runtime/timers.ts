@@ -63,8 +63,10 @@ export class TimerHeap {
     this.nodeTimer = null;
     this.armedFor = Infinity;
     const h = this.heap;
-    // Entries due now; +1 ms absorbs Node's rounding of the delay so an entry is never re-armed for 0 ms.
-    const now = performance.now() + 1;
+    // Only entries whose time has come: gevent never ends a sleep early (its sleep updates libev's clock first),
+    // and a greenlet woken early would start its next sleep early too, ending it before one that was due first.
+    // Node can still fire a little early (libuv measures from its cached loop time); arm() then waits the rest.
+    const now = performance.now();
     while (h.length > 0 && h[0].deadline <= now) {
       const e = h[0];
       this.cancel(e);
@@ -80,7 +82,9 @@ export class TimerHeap {
     this.armedFor = first.deadline;
     // Node turns a delay above 2^31-1 ms (~24.8 days, or Infinity) into 1 ms with a warning: cap it, and the
     // heap re-arms when that much time has passed.
-    this.nodeTimer = setTimeout(this.fire, Math.min(MAX_DELAY_MS, Math.max(0, first.deadline - performance.now())));
+    // Node truncates a fractional delay to whole ms, which would fire before the deadline: round it up.
+    const delay = Math.ceil(first.deadline - performance.now());
+    this.nodeTimer = setTimeout(this.fire, Math.min(MAX_DELAY_MS, Math.max(0, delay)));
     if (!this.holdsProcess) this.nodeTimer.unref();
   }
 

@@ -59,4 +59,36 @@ describe('twin regressions', () => {
     });
     expect(log).toEqual(['cb b', 'cb a']);
   });
+
+  it('sleep never returns before its time, so a sleep started later ends later (batch_pool)', async () => {
+    // Node rounds a timer's delay to whole ms and may fire it early; the hub used to run entries due within the
+    // next 1 ms, so sleep(0.02) could end after 19.x ms and a sleep(0.04) started then ended before a sleep(0.06)
+    // started 20 ms earlier. gevent (libev, with loop.update_now() in sleep) never fires a timer early.
+    const early: number[] = [];
+    await run(function* () {
+      for (let i = 0; i < 40; i++) {
+        const t0 = performance.now();
+        yield* G(sleep)(0.0025);
+        const dt = performance.now() - t0;
+        if (dt < 2.5) early.push(dt);
+      }
+    });
+    expect(early).toEqual([]);
+    const orders: string[] = [];
+    await run(function* () {
+      for (let i = 0; i < 5; i++) {
+        const order: string[] = [];
+        const nap = gf(function* (name: string, s: number) {
+          yield* G(sleep)(s);
+          order.push(name);
+        });
+        const a = spawn(nap, 'A', 0.03);
+        yield* G(sleep)(0.01);
+        const b = spawn(nap, 'B', 0.02);
+        yield* G(joinall)([a, b]);
+        orders.push(order.join(''));
+      }
+    });
+    expect(orders).toEqual(['AB', 'AB', 'AB', 'AB', 'AB']);
+  });
 });
