@@ -115,21 +115,6 @@ export function userStack(stack: string): string {
   return kept.some((l) => /^\s+at /.test(l)) ? kept.join('\n') : stack;
 }
 
-/** Replace an error's stack by its userStack, for errors that leave the runtime towards Node's own report. */
-export function cleanStack(error: unknown): void {
-  if (!(error instanceof Error)) return;
-  const stack = error.stack;
-  if (typeof stack !== 'string') return;
-  const clean = userStack(stack);
-  if (clean !== stack) {
-    try {
-      error.stack = clean;
-    } catch {
-      // a frozen error keeps its stack
-    }
-  }
-}
-
 export function formatError(error: unknown): string {
   if (error instanceof Error) {
     const stack = error.stack === undefined ? undefined : userStack(error.stack);
