@@ -7,7 +7,7 @@
 import ts from 'typescript';
 import type { PatchOptions } from '../api.js';
 import type { FunctionLike } from './types.js';
-import type { Container, ContainerKind, Iteration, Site, Value } from './model.js';
+import type { Container, ContainerKind, Iteration, ObjectArgProperty, Site, Value } from './model.js';
 import { FlowGraph } from './flow.js';
 import { BlockingIterables } from './iterables.js';
 import { Hierarchy } from './hierarchy.js';
@@ -834,10 +834,33 @@ export class Collector {
         site.spreadFrom ??= i;
         const spread = a.expression;
         site.args.push(this.elements.read(() => this.typing.typeAt(spread)));
-      } else site.args.push(this.valueNode(a));
+      } else {
+        site.args.push(this.valueNode(a));
+        const lit = skipOuter(a);
+        if (ts.isObjectLiteralExpression(lit)) this.objectArgProperties(site, i, lit);
+      }
     });
     if (node.kind !== ts.SyntaxKind.NewExpression) site.result = this.callResult(node);
     return site;
+  }
+
+  /** The named properties of an object literal argument that may hold functions (methods are not adapted). */
+  private objectArgProperties(site: Site, arg: number, literal: ts.ObjectLiteralExpression): void {
+    for (const p of literal.properties) {
+      let prop: ObjectArgProperty | undefined;
+      if (ts.isPropertyAssignment(p)) {
+        const name = propName(p.name);
+        const node = this.valueNode(p.initializer);
+        if (name !== undefined && node >= 0) prop = { arg, name, node, expr: p.initializer, literal };
+      } else if (ts.isShorthandPropertyAssignment(p)) {
+        const sym = resolveAlias(this.checker, this.checker.getShorthandAssignmentValueSymbol(p));
+        if (sym) {
+          const node = this.isRoot(sym) ? this.constNode(this.rootValue(sym)) : this.varNode(sym);
+          prop = { arg, name: p.name.text, node, expr: p.name, literal };
+        }
+      }
+      if (prop) (site.objectArgs ??= []).push(prop);
+    }
   }
 
   private pushSite(site: Site): void {

@@ -89,6 +89,9 @@ export interface Site {
   collectsBlocking?: boolean;
   /** A container method (`push`, `Map.set`) storing its arguments from this index on: not callbacks. */
   storesFrom?: number;
+  /** The properties of object literals written as arguments (`configure({ onEvent: f, handler })`): untransformed
+   * code may call them as callbacks, so they are checked as its direct callback arguments are (callbacks.ts). */
+  objectArgs?: ObjectArgProperty[];
   /** Spread argument: arguments from this index on are unknown elements. */
   spreadFrom?: number;
   /** A method call of untransformed code not resolved yet (member-names.ts): resolved only if a green
@@ -97,6 +100,18 @@ export interface Site {
   /** Set by the solver: a green target (or green callback) was found. */
   hot: boolean;
   hotTarget?: number;
+}
+
+export interface ObjectArgProperty {
+  /** The argument's index. */
+  arg: number;
+  /** The property's name. */
+  name: string;
+  /** The flow node of its value. */
+  node: number;
+  /** Its value as written: the initialiser, or the name of a shorthand property. */
+  expr: ts.Expression;
+  literal: ts.ObjectLiteralExpression;
 }
 
 export interface Iteration {

@@ -13,7 +13,7 @@ import { skipOuter, type Collector } from './collect.js';
 import type { Container, Iteration, Reason, Site } from './model.js';
 import { analysisDiagnostic, type AnalysisCode } from './codes.js';
 import { higherOrderBuiltin, threadBlocker, type BuiltinCall } from './builtins.js';
-import { callbackUse, type CallbackUse } from './callbacks.js';
+import { callbackUse, propertyCallbackUse, type CallbackUse } from './callbacks.js';
 import { containerName, location, valueName } from './names.js';
 
 const BAD_CONTAINER_CODES: Partial<Record<Container['kind'], AnalysisCode>> = {
@@ -466,7 +466,6 @@ export class Solver {
 
   /** Green values passed to untransformed code (design.md §4): spawn per call, or an error. */
   private checkCallbacks(): void {
-    const { typing } = this.col;
     for (const site of this.col.sites) {
       if (site.opaque && this.passesGreen(site)) this.col.resolveOpaque(site);
       if (!site.external || this.col.options.acceptsGreen?.(site.external)) continue;
@@ -479,36 +478,56 @@ export class Solver {
         if (site.storesFrom !== undefined && i >= site.storesFrom) continue; // stored, not called
         const arg = args[i]!;
         if (ts.isSpreadElement(arg)) continue;
-        let green: number | undefined;
-        for (const v of this.col.flow.values(site.args[i]!)) {
-          if (this.isGreenValue(v) && typing.accepts(typing.typeAt(arg), v)) {
-            green = v;
-            if (!this.isOutside(v)) break; // prefer naming a function of this program
-          }
-        }
+        const green = this.greenAt(site.args[i]!, arg);
         if (green === undefined) continue;
-        // What an outside caller passes reaches untransformed code green only through a function tagged
-        // `@blocking <param>` (it blocks): adapt it there. Plain code stays as written; its callers adapt.
-        if (this.isOutside(green) && !site.container.blocks) continue;
-        const use = callbackUse(this.checker, site.node, i, arg);
-        const code = CALLBACK_CODES[use];
-        if (use !== 'result' && use !== 'executor') {
-          let set = this.spawnAdapted.get(site.container.sourceFile);
-          if (!set) this.spawnAdapted.set(site.container.sourceFile, (set = new Set()));
-          set.add(arg);
-        }
-        // What an outside caller may pass is adapted (plain functions pass through adaptSpawn), not reported.
-        if (this.isOutside(green)) continue;
-        if (reported.has(code)) continue;
-        reported.add(code);
-        this.report(analysisDiagnostic(arg, code, { fn: valueName(this.col.values[green]!), callee: this.calleeText(site) }), site.container.sourceFile);
+        this.checkCallback(site, arg, green, () => callbackUse(this.checker, site.node, i, arg), this.calleeText(site), reported);
+      }
+      // Functions in an object literal written as an argument (`lib.configure({ onEvent })`): the same rules,
+      // the property's declared type deciding; each property is reported on its own.
+      for (const p of site.objectArgs ?? []) {
+        if (site.builtin || (site.storesFrom !== undefined && p.arg >= site.storesFrom)) continue;
+        const green = this.greenAt(p.node, p.expr);
+        if (green === undefined) continue;
+        const use = propertyCallbackUse(this.checker, site.node, p.arg, p.literal, p.name);
+        if (use !== undefined) this.checkCallback(site, p.expr, green, () => use, `${this.calleeText(site)} (as property ${p.name})`, new Set());
       }
     }
   }
 
-  /** The callee as a diagnostic names it: its text when short and simple (`em.on`, `fs.readFile`), else the
-   * declaring type and the member (`Promise.catch` for `p.then(...).catch`). */
-  /** Does any argument of the site hold a green function its type accepts? */
+  /** A green function the flow node may hold that the expression's type accepts (a function of this program
+   * rather than `outside` when both). */
+  private greenAt(node: number, expr: ts.Expression): number | undefined {
+    const { typing } = this.col;
+    let green: number | undefined;
+    for (const v of this.col.flow.values(node)) {
+      if (this.isGreenValue(v) && typing.accepts(typing.typeAt(expr), v)) {
+        green = v;
+        if (!this.isOutside(v)) break; // prefer naming a function of this program
+      }
+    }
+    return green;
+  }
+
+  /** The green function `green`, which `expr` passes to untransformed code: adapt it (spawn per call) or refuse it. */
+  private checkCallback(site: Site, expr: ts.Expression, green: number, useOf: () => CallbackUse, callee: string, reported: Set<AnalysisCode>): void {
+    // What an outside caller passes reaches untransformed code green only through a function tagged
+    // `@blocking <param>` (it blocks): adapt it there. Plain code stays as written; its callers adapt.
+    if (this.isOutside(green) && !site.container.blocks) return;
+    const use = useOf();
+    const code = CALLBACK_CODES[use];
+    if (use !== 'result' && use !== 'executor') {
+      let set = this.spawnAdapted.get(site.container.sourceFile);
+      if (!set) this.spawnAdapted.set(site.container.sourceFile, (set = new Set()));
+      set.add(expr);
+    }
+    // What an outside caller may pass is adapted (plain functions pass through adaptSpawn), not reported.
+    if (this.isOutside(green)) return;
+    if (reported.has(code)) return;
+    reported.add(code);
+    this.report(analysisDiagnostic(expr, code, { fn: valueName(this.col.values[green]!), callee }), site.container.sourceFile);
+  }
+
+  /** Does any argument of the site (or a property of an object literal argument) hold a green function its type accepts? */
   private passesGreen(site: Site): boolean {
     const args = ts.isTaggedTemplateExpression(site.node) ? [] : (site.node.arguments ?? []);
     for (let i = 0; i < args.length && i < site.args.length; i++) {
@@ -516,9 +535,14 @@ export class Solver {
       if (ts.isSpreadElement(arg)) continue;
       if (this.firstGreen(this.col.flow.values(site.args[i]!), (v) => this.col.typing.accepts(this.col.typing.typeAt(arg), v)) !== undefined) return true;
     }
+    for (const p of site.objectArgs ?? []) {
+      if (this.firstGreen(this.col.flow.values(p.node), (v) => this.col.typing.accepts(this.col.typing.typeAt(p.expr), v)) !== undefined) return true;
+    }
     return false;
   }
 
+  /** The callee as a diagnostic names it: its text when short and simple (`em.on`, `fs.readFile`), else the
+   * declaring type and the member (`Promise.catch` for `p.then(...).catch`). */
   private calleeText(site: Site): string {
     const e = ts.isCallExpression(site.node) ? site.node.expression : ts.isNewExpression(site.node) ? site.node.expression : site.node.tag;
     let text = e.getText(site.container.sourceFile).replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ');

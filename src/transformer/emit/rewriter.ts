@@ -55,6 +55,11 @@ export class Rewriter {
       const inner = this.visitNode(node) as ts.Expression;
       return ts.setTextRange(this.f.createCallExpression(this.ctx.helper('adaptSpawn'), undefined, [inner]), node);
     }
+    if (ts.isShorthandPropertyAssignment(node) && this.ctx.analysis.spawnAdapted.has(node.name)) {
+      // `{ handler }` given to untransformed code: `{ handler: adaptSpawn(handler) }`.
+      const value = this.visit(node.name) as ts.Expression;
+      return ts.setTextRange(this.f.createPropertyAssignment(node.name.text, value), node);
+    }
     return this.visitNode(node);
   };
 
