@@ -15,6 +15,7 @@ import { analysisDiagnostic, type AnalysisCode } from './codes.js';
 import { higherOrderBuiltin, threadBlocker, type BuiltinCall } from './builtins.js';
 import { callbackUse, propertyCallbackUse, type CallbackUse } from './callbacks.js';
 import { containerName, location, valueName } from './names.js';
+import type { Position } from './positions.js';
 
 const BAD_CONTAINER_CODES: Partial<Record<Container['kind'], AnalysisCode>> = {
   getter: 'GL1010',
@@ -51,7 +52,7 @@ export class Solver {
   /** value → sites whose fixed (static) targets include it. */
   private revStatic = new Map<number, Site[]>();
   /** Argument positions per site whose values are already indexed in revValue. */
-  private argIndexed = new Map<Site, Set<number>>();
+  private argIndexed = new Map<Site, Set<Position>>();
   private greenValues = new Set<number>();
 
   constructor(
@@ -87,7 +88,7 @@ export class Solver {
    * field, captured by a closure, called in an async function or a constructor) it changes nothing: the
    * consumer sees an untagged parameter and adapts its green function (spawn per call) or is told it cannot.
    */
-  private outsideIgnored(c: Container, v: number, position: number | undefined): boolean {
+  private outsideIgnored(c: Container, v: number, position: Position | undefined): boolean {
     return this.isOutside(v) && (position === undefined || c.kind !== 'fn');
   }
 
@@ -150,7 +151,8 @@ export class Solver {
   private flowTargets(site: Site): Iterable<number> {
     if (site.fixed && !site.reassignable) return [];
     if (!site.fixed && site.static) return [];
-    return this.col.flow.values(site.callee);
+    const values = this.col.flow.values(site.callee);
+    return site.outsideCallee ? [...values, this.col.outside] : values;
   }
 
   private schedule(site: Site): void {
@@ -171,7 +173,7 @@ export class Solver {
    * Record that `c` blocks: always (position undefined), or when its caller passes a green function at
    * argument `position`. Containers that cannot be green (constructors, getters …) take either as "blocks".
    */
-  private apply(c: Container, position: number | undefined, reason: Reason): void {
+  private apply(c: Container, position: Position | undefined, reason: Reason): void {
     if (position !== undefined && c.kind !== 'fn') position = undefined;
     if (position === undefined) {
       if (c.always) return;
@@ -199,10 +201,9 @@ export class Solver {
     if (site.root?.when) {
       const root = col.rootValue(site.root.symbol);
       for (const q of site.root.when) {
-        const arg = this.argAt(site, q);
-        const v = this.firstGreen(col.flow.values(arg.node), (x) => !arg.expr || col.typing.accepts(col.typing.typeAt(arg.expr), x));
-        if (v === undefined) continue;
-        const pos = col.paramPosition(arg.expr, c);
+        const given = this.givenAt(site, q, c, (x, expr) => !expr || col.typing.accepts(col.typing.typeAt(expr), x));
+        if (given === undefined) continue;
+        const { value: v, pos } = given;
         if (this.outsideIgnored(c, v, pos)) continue;
         if (pos !== undefined) this.hit(site, root, pos, { kind: 'param', site, position: pos, value: v });
         else this.hit(site, root, undefined, { kind: 'call', site, target: root, passes: { value: v, position: q } });
@@ -214,7 +215,7 @@ export class Solver {
       const cb = (site.node as ts.CallExpression).arguments?.[site.builtin.callback];
       const v = this.firstGreen(col.flow.values(site.args[site.builtin.callback] ?? -1), (t) => this.callbackAllows(site, t));
       if (v === undefined) return;
-      const pos = col.paramPosition(cb, c);
+      const pos = this.positionOf(cb, c, v);
       if (this.outsideIgnored(c, v, pos)) return;
       site.hot = true;
       site.hotTarget = v;
@@ -236,18 +237,19 @@ export class Solver {
       // t blocks only when given green functions at some positions: does this call give it one?
       for (const [q] of tc.condOn ?? []) {
         const arg = this.argAt(site, q);
-        if (arg.node < 0) continue;
+        if (arg.node < 0 && arg.holder === undefined) continue;
         let done = this.argIndexed.get(site);
         if (!done) this.argIndexed.set(site, (done = new Set()));
-        if (!done.has(q)) {
+        if (!done.has(q) && arg.node >= 0) {
           done.add(q);
           for (const v of col.flow.values(arg.node)) index(this.revValue, v, site);
         }
-        const pn = col.paramNodeAt((tc.node as FunctionLike), q);
+        // What reaches the parameter narrows what the argument may pass (a property position: no parameter node).
+        const pn = typeof q === 'number' ? col.paramNodeAt((tc.node as FunctionLike), q) : -1;
         const into = col.flow.values(pn);
-        const v = this.firstGreen(col.flow.values(arg.node), (x) => pn < 0 || into.has(x));
-        if (v === undefined) continue;
-        const pos = col.paramPosition(arg.expr, c);
+        const given = this.givenAt(site, q, c, (x) => pn < 0 || into.has(x));
+        if (given === undefined) continue;
+        const { value: v, pos } = given;
         if (this.outsideIgnored(c, v, pos)) continue;
         if (pos !== undefined) this.hit(site, t, pos, { kind: 'param', site, position: pos, value: v });
         else this.hit(site, t, undefined, { kind: 'call', site, target: t, passes: { value: v, position: q } });
@@ -256,13 +258,13 @@ export class Solver {
     }
     const v = this.firstGreen(this.flowTargets(site), (t) => this.calleeAllows(site, t));
     if (v !== undefined) {
-      const pos = col.paramPosition(site.calleeExpr, c);
+      const pos = this.positionOf(site.calleeExpr, c, v);
       if (this.outsideIgnored(c, v, pos)) return;
       this.hit(site, v, pos, pos === undefined ? { kind: 'call', site, target: v } : { kind: 'param', site, position: pos, value: v });
     }
   }
 
-  private hit(site: Site, target: number, position: number | undefined, reason: Reason): void {
+  private hit(site: Site, target: number, position: Position | undefined, reason: Reason): void {
     site.hot = true;
     site.hotTarget ??= target;
     this.apply(site.container, position, reason);
@@ -275,8 +277,52 @@ export class Solver {
     return val.container;
   }
 
-  /** The argument a call passes at position q: its flow node and expression (a spread gives elements). */
-  private argAt(site: Site, q: number): { node: number; expr?: ts.Expression } {
+  /**
+   * A green function this call may give its callee at position q (that `ok` accepts), and the position of c's it
+   * comes from (undefined: c's own). `retry(fn, options)` passing on c's own parameter gives at `options.onRetry`
+   * whatever c's caller put there: the property position of c's — also for what c's outside callers pass.
+   */
+  private givenAt(site: Site, q: Position, c: Container, ok: (v: number, expr?: ts.Expression) => boolean): { value: number; pos: Position | undefined } | undefined {
+    const { col } = this;
+    const arg = this.argAt(site, q);
+    let value = this.firstGreen(col.flow.values(arg.node), (x) => ok(x, arg.expr));
+    let pos = value === undefined ? undefined : this.positionOf(arg.expr, c, value);
+    if (arg.holder !== undefined && typeof q !== 'number') {
+      const whole = col.paramPosition(arg.holder, c);
+      if (typeof whole === 'number' && !col.propertyAssigned(q.prop)) {
+        if (value === undefined && col.openToOutside(c)) value = col.outside;
+        if (value !== undefined) pos = col.positions.get(whole, q.prop);
+      }
+    }
+    return value === undefined ? undefined : { value, pos };
+  }
+
+  /**
+   * Where `expr` (a callee, a callback, an argument passed on) comes from in `c` when it holds `v`: a position of
+   * c's (an argument, or a property of one), or undefined — c's own value, which blocks whatever its caller
+   * passes (also a binding's default value, `{ onRetry = blockingDefault }`).
+   */
+  private positionOf(expr: ts.Expression | undefined, c: Container, v: number): Position | undefined {
+    const pos = this.col.paramPosition(expr, c);
+    return pos !== undefined && typeof pos !== 'number' && this.col.defaultHolds(expr, v) ? undefined : pos;
+  }
+
+  /**
+   * The argument a call passes at position q: its flow node and expression (a spread gives elements). For a
+   * property position, the property of an object literal written there (`retry(f, { onRetry })`); of any other
+   * argument, every `.onRetry` (field-based: more than it passes, never less).
+   */
+  private argAt(site: Site, q: Position): { node: number; expr?: ts.Expression; holder?: ts.Expression } {
+    if (typeof q !== 'number') {
+      const arg = this.argAt(site, q.index);
+      if (arg.node < 0 && arg.expr === undefined) return { node: -1 }; // no such argument: it passes nothing
+      const lit = arg.expr && skipOuter(arg.expr);
+      if (lit && ts.isObjectLiteralExpression(lit) && lit.properties.every((p) => ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))) {
+        const p = site.objectArgs?.find((o) => o.literal === lit && o.name === q.prop);
+        return p ? { node: p.node, expr: p.expr } : { node: -1 };
+      }
+      return { node: this.col.propertyNode(q.prop), holder: arg.expr };
+    }
     if (site.spreadFrom !== undefined && q >= site.spreadFrom) return { node: site.args[site.spreadFrom] ?? this.col.elements.all };
     const args = ts.isCallExpression(site.node) || ts.isNewExpression(site.node) ? (site.node.arguments ?? []) : [];
     const shift = site.functionMethod === 'call' ? 1 : 0;
