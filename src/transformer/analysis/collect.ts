@@ -506,7 +506,7 @@ export class Collector {
       // A property written anywhere (`o.onRetry = f`) may hold what the function's own code put there.
       if (prop === undefined || !ts.isIdentifier(recv) || this.assignedProps.has(prop)) return undefined;
       const index = this.ownParameter(this.checker.getSymbolAtLocation(recv), c, prop);
-      return index === undefined ? undefined : this.positions.get(index, prop);
+      return index === undefined || !this.isFunctionProperty(recv, prop) ? undefined : this.positions.get(index, prop);
     }
     if (!ts.isIdentifier(e)) return undefined;
     const shorthand = ts.isShorthandPropertyAssignment(e.parent) && e.parent.name === e;
@@ -535,6 +535,7 @@ export class Collector {
     const prop = propName(el.propertyName ?? el.name);
     if (prop === undefined || this.assignedProps.has(prop)) return undefined;
     const holder = pattern.parent;
+    if (!this.isFunctionProperty(pattern, prop)) return undefined;
     if (ts.isParameter(holder)) {
       if (holder.parent !== c.node || holder.dotDotDotToken) return undefined;
       if (holder.initializer && !lacksProperty(holder.initializer, prop)) return undefined;
@@ -545,6 +546,18 @@ export class Collector {
     const from = skipOuter(holder.initializer);
     const index = ts.isIdentifier(from) ? this.ownParameter(this.checker.getSymbolAtLocation(from), c, prop) : undefined;
     return index === undefined ? undefined : this.positions.get(index, prop);
+  }
+
+  /**
+   * Is `prop` of the object `holder` evaluates to (or destructures) a property holding a function — an option, a
+   * handler — rather than a method? A method belongs to the object's class (`em.on(...)`): what it does is the
+   * object's business, and no `@blocking` word of a parameter could describe it.
+   */
+  private isFunctionProperty(holder: ts.Node, prop: string): boolean {
+    const t = this.checker.getNonNullableType(this.typing.typeAt(holder));
+    const sym = this.checker.getPropertyOfType(this.checker.getApparentType(t), prop);
+    if (sym === undefined) return true; // an index signature, `any`
+    return (sym.declarations ?? []).every((d) => !ts.isMethodSignature(d) && !ts.isMethodDeclaration(d) && !ts.isAccessor(d));
   }
 
   /** Does the default value of the binding `expr` names (`{ onRetry = noop }`) hold function value `v`? A

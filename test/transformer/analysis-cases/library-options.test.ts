@@ -72,10 +72,13 @@ export function slow(): number { return retry(() => 1, { onRetry: (n) => pause(n
 export function quick(): number { return retry(() => 2, { attempts: 2, onRetry: (n) => console.log(n) }); }
 export function slowPattern(): number { const onRetry = (n: number) => pause(n); return retryPattern(() => 3, { onRetry }); }
 export function none(): number { return retry(() => 4); }
+export function viaVariable(): number { const opts = { onRetry: (n: number) => pause(n) }; return retry(() => 5, opts); }
 `;
     const a = analyze({ 'lib.ts': LIB, 'main.ts': main });
     expect(a.green('main.ts')).toContain('slow');
     expect(a.green('main.ts')).toContain('slowPattern');
+    // not a literal at the call: every green onRetry counts (more than it passes, never less)
+    expect(a.green('main.ts')).toContain('viaVariable');
     expect(a.green('main.ts')).not.toContain('quick');
     expect(a.green('main.ts')).not.toContain('none');
     expect(a.diagnostics()).toEqual([]);
