@@ -946,10 +946,13 @@ export class Collector {
     return site;
   }
 
-  /** The named properties of an object literal argument that may hold functions (methods are not adapted). */
+  /** The named properties of an object literal argument that may hold functions (its methods too). */
   private objectArgProperties(site: Site, arg: number, literal: ts.ObjectLiteralExpression): void {
     for (const p of literal.properties) {
       let prop: ObjectArgProperty | undefined;
+      if (ts.isMethodDeclaration(p) && p.body && !p.asteriskToken && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) {
+        prop = { arg, name: p.name.text, node: this.constNode(this.fnValue(p)), expr: p.name, literal };
+      }
       if (ts.isPropertyAssignment(p)) {
         const name = propName(p.name);
         const node = this.valueNode(p.initializer);

@@ -113,7 +113,7 @@ export interface ObjectArgProperty {
   name: string;
   /** The flow node of its value. */
   node: number;
-  /** Its value as written: the initialiser, or the name of a shorthand property. */
+  /** Its value as written: the initialiser, or the name of a shorthand property or of a method. */
   expr: ts.Expression;
   literal: ts.ObjectLiteralExpression;
 }
