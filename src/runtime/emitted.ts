@@ -9,7 +9,8 @@ export { runMain } from './greenlet.js';
 // After greenlet.js: hub.js and greenlet.js import each other, and greenlet.js must be evaluated first.
 import { waitFor } from './waiting.js';
 export { builtins, bindGreen as bind } from './builtins.js';
-export { adaptSpawn } from './adapt.js';
+import { adaptSpawn } from './adapt.js';
+export { adaptSpawn };
 
 /**
  * A green function value from the generator the transform made of a function expression or an arrow.
@@ -95,6 +96,16 @@ export function methods<T extends object>(target: T, spec: Array<PropertyKey | n
     desc.value = fn(gen, owner !== undefined ? `${owner}.${name}` : name, length, name);
     Object.defineProperty(target, key, desc);
   }
+  return target;
+}
+
+/**
+ * Green methods of an object literal given to untransformed code that ignores their results
+ * (`configure({ onEvent() {...} })`): each becomes its spawn-per-call adapter, as a green function given there
+ * as a property value would (adaptSpawn). Returns `target` so it can wrap the literal.
+ */
+export function adaptMethods<T extends object>(target: T, keys: PropertyKey[]): T {
+  for (const key of keys) (target as Record<PropertyKey, unknown>)[key] = adaptSpawn((target as Record<PropertyKey, unknown>)[key]);
   return target;
 }
 

@@ -12,6 +12,7 @@ import type { Container } from './model.js';
 import { Explainer } from './explain.js';
 import { forcedProgramAnalysis } from './force-green.js';
 import { acceptsGreen } from './tags.js';
+import { argumentIndex, comparePositions, positionWord, type Position } from './positions.js';
 
 export type AnalysisOptions = Pick<TransformOptions, 'patch' | 'forceGreen'> & {
   /** The program is a library: its exports are called from outside it, maybe with green callbacks. Default:
@@ -77,11 +78,9 @@ export function analyzeProgram(program: ts.Program, options: AnalysisOptions = {
   return new WholeProgramAnalysis(program, col, solver, own.length, t1 - t0, t2 - t1);
 }
 
-function parameterName(fn: FunctionLike, position: number): string {
-  const params = fn.parameters;
-  const offset = params[0] && ts.isIdentifier(params[0].name) && params[0].name.text === 'this' ? 1 : 0;
-  const p = params[position + offset];
-  return p && ts.isIdentifier(p.name) ? p.name.text : `arg${position}`;
+/** How the .d.ts's `@blocking` names a position (positions.ts), `arg<i>` for an argument without a name. */
+function parameterName(fn: FunctionLike, position: Position): string {
+  return positionWord(fn.parameters, position) ?? `arg${argumentIndex(position)}`;
 }
 
 /** Containers counted as functions for greenFraction: the function-likes (not top levels, fields, defaults). */
@@ -144,7 +143,7 @@ class WholeProgramAnalysis implements WholeProgram {
       if (!c.blocks || (c.kind !== 'fn' && c.kind !== 'top')) continue;
       if (c.kind === 'fn') {
         fa.green.add(c.node as FunctionLike);
-        if (!c.always && c.condOn) fa.conditional!.set(c.node as FunctionLike, [...c.condOn.keys()].sort((x, y) => x - y).map((p) => parameterName(c.node as FunctionLike, p)));
+        if (!c.always && c.condOn) fa.conditional!.set(c.node as FunctionLike, [...c.condOn.keys()].sort(comparePositions).map((p) => parameterName(c.node as FunctionLike, p)));
       } else fa.topLevelBlocks = true;
       for (const site of c.sites) {
         const cs = this.solver.callSite(site);

@@ -30,6 +30,37 @@ export function callbackUse(checker: ts.TypeChecker, call: ts.CallExpression | t
   return use ?? 'untyped';
 }
 
+/**
+ * The same question for a function given as property `name` of an object literal written as argument `argIndex`
+ * (`configure({ onEvent })`), read from the property's type in the declared parameter type. Undefined when the
+ * declaration does not make the property a function (a generic `Object.assign(t, u: U)`, `freeze<T>(o: T)`, an
+ * `any`/`unknown` parameter or property such as a descriptor's `value`): the object is data the callee keeps or
+ * hands back, and a function in it is called by whoever gets it — it is left as it is.
+ */
+export function propertyCallbackUse(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression, argIndex: number, literal: ts.ObjectLiteralExpression, name: string): CallbackUse | undefined {
+  const decl = checker.getResolvedSignature(call)?.declaration;
+  const declared = decl && !ts.isJSDocSignature(decl) ? declaredParameterType(checker, decl, argIndex) : undefined;
+  const t = declared !== undefined ? propertyType(checker, declared, name) : undefined;
+  if (t === undefined || t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+  const use = useOfType(checker, t, 0);
+  if (use !== undefined) return use;
+  // A property typed by a conditional type: its instantiation at this literal says.
+  const ctx = checker.getContextualType(literal);
+  const inCtx = ctx !== undefined ? propertyType(checker, ctx, name) : undefined;
+  return inCtx !== undefined && !(inCtx.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? useOfType(checker, inCtx, 0) : undefined;
+}
+
+/** The type of property `name` in an object type (a type parameter's constraint; the non-null part of an
+ * optional parameter), or undefined where the type has no such property. */
+function propertyType(checker: ts.TypeChecker, t: ts.Type, name: string): ts.Type | undefined {
+  let o = checker.getNonNullableType(t);
+  if (o.flags & ts.TypeFlags.TypeParameter) o = checker.getBaseConstraintOfType(o) ?? o;
+  if (o.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return undefined;
+  const prop = checker.getPropertyOfType(checker.getApparentType(o), name);
+  if (prop !== undefined) return checker.getTypeOfSymbol(prop);
+  return checker.getIndexInfoOfType(o, ts.IndexKind.String)?.type;
+}
+
 function isPromiseConstructor(decl: ts.Declaration): boolean {
   const p = decl.parent;
   return p !== undefined && ts.isInterfaceDeclaration(p) && p.name.text === 'PromiseConstructor';

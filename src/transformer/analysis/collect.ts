@@ -7,7 +7,7 @@
 import ts from 'typescript';
 import type { PatchOptions } from '../api.js';
 import type { FunctionLike } from './types.js';
-import { BLOCKING_ITERABLE, type Container, type ContainerKind, type Iteration, type Site, type Value } from './model.js';
+import { BLOCKING_ITERABLE, type Container, type ContainerKind, type Iteration, type ObjectArgProperty, type Site, type Value } from './model.js';
 import { bodyDefaults } from './defaults.js';
 import { FlowGraph } from './flow.js';
 import { BlockingIterables } from './iterables.js';
@@ -15,6 +15,7 @@ import { Hierarchy } from './hierarchy.js';
 import { MemberNames } from './member-names.js';
 import { Typing } from './typing.js';
 import { ElementFields } from './elements.js';
+import { argumentParameters, PropertyPositions, type Position } from './positions.js';
 import { blockingPositions, hasJSDocTag, isAbstractDeclaration, resolveAlias, symbolHasTag } from './tags.js';
 import {
   declaringInterface,
@@ -81,6 +82,12 @@ function hasTypeWrapper(e: ts.Expression): boolean {
     if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
     else return false;
   }
+}
+
+/** A default value that gives no property `prop` (`options = {}`): the property is what the caller passed. */
+function lacksProperty(init: ts.Expression, prop: string): boolean {
+  const e = skipOuter(init);
+  return ts.isObjectLiteralExpression(e) && e.properties.every((p) => !ts.isSpreadAssignment(p) && propName(p.name) !== prop);
 }
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
@@ -151,6 +158,8 @@ export class Collector {
   get elem(): number {
     return this.elements.untyped;
   }
+  /** The property positions of conditional functions (`options.onRetry`), interned. */
+  readonly positions = new PropertyPositions();
   /** Every property (computed reads `handlers[name]` and Object.values may get any of them). */
   readonly anyProp: number;
   /** Properties written under a computed name (`registry[name] = fn`): any named read may get them. */
@@ -199,7 +208,7 @@ export class Collector {
       this.visit(sf, top);
     }
     this.resolveHierarchy();
-    if (this.options.library && this.usesGreenlets()) this.openToOutside();
+    if (this.options.library && this.usesGreenlets()) this.openLibrary();
     this.flow.solve();
   }
 
@@ -222,6 +231,13 @@ export class Collector {
 
   /** The value standing for what callers outside the program pass (library builds), or -1. */
   outside = -1;
+  /** Library builds: the exported functions and public methods, which outside callers may call. */
+  private openFunctions: ReadonlySet<FunctionLike> = new Set();
+
+  /** May callers outside the program call `c` (whose parameters then hold `outside`, whatever their types)? */
+  openToOutside(c: Container): boolean {
+    return c.kind === 'fn' && this.openFunctions.has(c.node as FunctionLike);
+  }
 
   /**
    * A library's exported functions, and the public members of its exported classes, are called by programs
@@ -229,7 +245,7 @@ export class Collector {
    * `outside`, stands for those; it is green, so a call through such a parameter is dynamic and makes the
    * function green for callers that pass green functions (`@blocking cb` in its .d.ts).
    */
-  private openToOutside(): void {
+  private openLibrary(): void {
     this.outside = this.values.length;
     this.values.push({ kind: 'outside' });
     // It moves only from parameter to parameter (`twice(cb) { run(cb); }`): stored in a field, an element or a
@@ -259,11 +275,20 @@ export class Collector {
         }
       }
     }
+    this.openFunctions = open;
     for (const fn of open) {
       for (const p of fn.parameters) {
         if (p.dotDotDotToken || !ts.isIdentifier(p.name) || p.name.text === 'this') continue;
         this.flow.addValue(this.paramNode(p), this.outside);
       }
+    }
+    // `options.onRetry(n)`, `const { onRetry } = options; onRetry(n)`, `({ onRetry }) => onRetry(n)`: the
+    // property of a parameter holds what the outside caller put there (the field-based `.onRetry` does not).
+    for (const site of this.sites) {
+      const c = site.container;
+      if (!this.openToOutside(c)) continue;
+      const pos = this.paramPosition(site.calleeExpr, c);
+      if (pos !== undefined && typeof pos !== 'number') site.outsideCallee = true;
     }
   }
 
@@ -471,28 +496,101 @@ export class Collector {
 
   /**
    * If `expr` is a parameter of the function `c` itself, used as it came in (not reassigned, no default value),
-   * its argument position; else undefined. Calls through such a parameter make `c` green only for the callers
-   * that pass a green function there.
+   * its argument position; if it is one property of such a parameter (`options.onRetry`, or `onRetry`
+   * destructured from it, in the parameter list or by a `const` in c's own body), that property position; else
+   * undefined. Calls through such a parameter make `c` green only for the callers that pass a green function there.
    */
-  paramPosition(expr: ts.Expression | undefined, c: Container): number | undefined {
+  paramPosition(expr: ts.Expression | undefined, c: Container): Position | undefined {
     if (expr === undefined || c.kind === 'top' || c.value < 0) return undefined;
     if (this.paramPositions.has(expr)) return this.paramPositions.get(expr);
     const r = this.computeParamPosition(expr, c);
     this.paramPositions.set(expr, r);
     return r;
   }
-  private paramPositions = new Map<ts.Expression, number | undefined>();
+  private paramPositions = new Map<ts.Expression, Position | undefined>();
 
-  private computeParamPosition(expr: ts.Expression, c: Container): number | undefined {
+  private computeParamPosition(expr: ts.Expression, c: Container): Position | undefined {
     const e = skipOuter(expr);
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      const prop = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isStringLiteralLike(e.argumentExpression) ? e.argumentExpression.text : undefined;
+      const recv = skipOuter(e.expression);
+      // A property written anywhere (`o.onRetry = f`) may hold what the function's own code put there.
+      if (prop === undefined || !ts.isIdentifier(recv) || this.assignedProps.has(prop)) return undefined;
+      const index = this.ownParameter(this.checker.getSymbolAtLocation(recv), c, prop);
+      return index === undefined || !this.isFunctionProperty(recv, prop) ? undefined : this.positions.get(index, prop);
+    }
     if (!ts.isIdentifier(e)) return undefined;
-    const sym = this.checker.getSymbolAtLocation(e);
+    const shorthand = ts.isShorthandPropertyAssignment(e.parent) && e.parent.name === e;
+    const sym = shorthand ? this.checker.getShorthandAssignmentValueSymbol(e.parent) : this.checker.getSymbolAtLocation(e);
     const d = sym?.valueDeclaration;
-    if (!sym || !d || !ts.isParameter(d) || d.parent !== c.node || d.initializer || d.dotDotDotToken) return undefined;
+    if (d && ts.isBindingElement(d)) return this.bindingPosition(d, sym!, c);
+    return this.ownParameter(sym, c);
+  }
+
+  /**
+   * The argument index of parameter `sym` of c, as it came in (not reassigned, not a rest); with a default value
+   * only when reading property `prop` the default does not have (`options = {}`). Else undefined.
+   */
+  private ownParameter(sym: ts.Symbol | undefined, c: Container, prop?: string): number | undefined {
+    const d = sym?.valueDeclaration;
+    if (!sym || !d || !ts.isParameter(d) || d.parent !== c.node || d.dotDotDotToken) return undefined;
+    if (d.initializer && (prop === undefined || !lacksProperty(d.initializer, prop))) return undefined;
     if (this.assignedSymbols.has(sym)) return undefined;
-    const params = (c.node as FunctionLike).parameters;
-    const offset = params[0] && ts.isIdentifier(params[0].name) && params[0].name.text === 'this' ? 1 : 0;
-    return params.indexOf(d) - offset;
+    return argumentParameters((c.node as FunctionLike).parameters).indexOf(d);
+  }
+
+  /** `onRetry` bound by `{ onRetry }` (one level) from a parameter of c: the property position. */
+  private bindingPosition(el: ts.BindingElement, sym: ts.Symbol, c: Container): Position | undefined {
+    const pattern = el.parent;
+    if (!ts.isObjectBindingPattern(pattern) || el.dotDotDotToken || this.assignedSymbols.has(sym)) return undefined;
+    const prop = propName(el.propertyName ?? el.name);
+    if (prop === undefined || this.assignedProps.has(prop)) return undefined;
+    const holder = pattern.parent;
+    if (!this.isFunctionProperty(pattern, prop)) return undefined;
+    if (ts.isParameter(holder)) {
+      if (holder.parent !== c.node || holder.dotDotDotToken) return undefined;
+      if (holder.initializer && !lacksProperty(holder.initializer, prop)) return undefined;
+      return this.positions.get(argumentParameters((c.node as FunctionLike).parameters).indexOf(holder), prop);
+    }
+    // `const { onRetry } = options` in c's own body (not in a closure, which may run after options changed).
+    if (!ts.isVariableDeclaration(holder) || !holder.initializer || ts.findAncestor(holder.parent, isFunctionLikeNode) !== c.node) return undefined;
+    const from = skipOuter(holder.initializer);
+    const index = ts.isIdentifier(from) ? this.ownParameter(this.checker.getSymbolAtLocation(from), c, prop) : undefined;
+    return index === undefined ? undefined : this.positions.get(index, prop);
+  }
+
+  /**
+   * Is `prop` of the object `holder` evaluates to (or destructures) a property holding a function — an option, a
+   * handler — rather than a method? A method belongs to the object's class (`em.on(...)`): what it does is the
+   * object's business, and no `@blocking` word of a parameter could describe it.
+   */
+  private isFunctionProperty(holder: ts.Node, prop: string): boolean {
+    const t = this.checker.getNonNullableType(this.typing.typeAt(holder));
+    const sym = this.checker.getPropertyOfType(this.checker.getApparentType(t), prop);
+    if (sym === undefined) return true; // an index signature, `any`
+    return (sym.declarations ?? []).every((d) => !ts.isMethodSignature(d) && !ts.isMethodDeclaration(d) && !ts.isAccessor(d));
+  }
+
+  /** Does the default value of the binding `expr` names (`{ onRetry = noop }`) hold function value `v`? A
+   * default is the function's own: it blocks whatever its caller passes. */
+  defaultHolds(expr: ts.Expression | undefined, v: number): boolean {
+    const e = expr && skipOuter(expr);
+    if (!e || !ts.isIdentifier(e)) return false;
+    const shorthand = ts.isShorthandPropertyAssignment(e.parent) && e.parent.name === e;
+    const d = (shorthand ? this.checker.getShorthandAssignmentValueSymbol(e.parent) : this.checker.getSymbolAtLocation(e))?.valueDeclaration;
+    const n = d && ts.isBindingElement(d) ? this.bindingDefaults.get(d) : undefined;
+    return n !== undefined && this.flow.values(n).has(v);
+  }
+  private bindingDefaults = new Map<ts.BindingElement, number>();
+
+  /** Is property `name` written somewhere (`o.name = f`)? */
+  propertyAssigned(name: string): boolean {
+    return this.assignedProps.has(name);
+  }
+
+  /** The flow node of property `name` (every `.name`), or -1 when nothing has that property. */
+  propertyNode(name: string): number {
+    return this.propNodes.get(name) ?? -1;
   }
 
   /** The flow node of the parameter of `fn` at argument position `pos` (skipping a `this` parameter), or -1. */
@@ -575,7 +673,11 @@ export class Collector {
         from = elementsSrc ?? this.elements.all;
       }
       this.bindName(el.name, from, ts.isArrayBindingPattern(name) ? elementsSrc : undefined);
-      if (el.initializer) this.bindName(el.name, this.valueNode(el.initializer));
+      if (el.initializer) {
+        const d = this.valueNode(el.initializer);
+        if (d >= 0) this.bindingDefaults.set(el, d);
+        this.bindName(el.name, d);
+      }
     }
   }
 
@@ -940,10 +1042,34 @@ export class Collector {
       } else {
         site.args.push(this.valueNode(a));
         site.argExprs!.push(a);
+        const lit = skipOuter(a);
+        if (ts.isObjectLiteralExpression(lit)) this.objectArgProperties(site, i, lit);
       }
     });
     if (node.kind !== ts.SyntaxKind.NewExpression) site.result = this.callResult(node);
     return site;
+  }
+
+  /** The named properties of an object literal argument that may hold functions (its methods too). */
+  private objectArgProperties(site: Site, arg: number, literal: ts.ObjectLiteralExpression): void {
+    for (const p of literal.properties) {
+      let prop: ObjectArgProperty | undefined;
+      if (ts.isMethodDeclaration(p) && p.body && !p.asteriskToken && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) {
+        prop = { arg, name: p.name.text, node: this.constNode(this.fnValue(p)), expr: p.name, literal };
+      }
+      if (ts.isPropertyAssignment(p)) {
+        const name = propName(p.name);
+        const node = this.valueNode(p.initializer);
+        if (name !== undefined && node >= 0) prop = { arg, name, node, expr: p.initializer, literal };
+      } else if (ts.isShorthandPropertyAssignment(p)) {
+        const sym = resolveAlias(this.checker, this.checker.getShorthandAssignmentValueSymbol(p));
+        if (sym) {
+          const node = this.isRoot(sym) ? this.constNode(this.rootValue(sym)) : this.varNode(sym);
+          prop = { arg, name: p.name.text, node, expr: p.name, literal };
+        }
+      }
+      if (prop) (site.objectArgs ??= []).push(prop);
+    }
   }
 
   private pushSite(site: Site): void {
@@ -974,7 +1100,7 @@ export class Collector {
     }
     const sym = nameNode ? this.symbolAt(nameNode) : undefined;
     if (sym && this.isRoot(sym)) {
-      const when = blockingPositions(this.checker, sym);
+      const when = blockingPositions(this.checker, sym, this.positions);
       site.root = { kind: this.rootCallKind(sym), symbol: sym, ...(when === 'always' ? {} : { when }) };
       // Roots are the runtime's primitives: queues and channels hand back what was put in.
       this.containerCall(site, expr, sym.declarations?.[0]);

@@ -13,7 +13,8 @@ import type { Collector } from './collect.js';
 import { BLOCKING_ITERABLE, type Container, type Value } from './model.js';
 import type { FunctionLike } from './types.js';
 import { containerName, valueName } from './names.js';
-import { parameterNames } from './tags.js';
+import { parameterDeclarations } from './tags.js';
+import { argumentIndex, positionWord, type Position } from './positions.js';
 
 const NOT_GREEN_KIND: Partial<Record<Container['kind'], string>> = {
   ctor: 'a constructor, which cannot suspend (GL1012)',
@@ -121,13 +122,13 @@ export class Explainer {
         break;
       } else if (r.passes && r.passes.value === BLOCKING_ITERABLE) {
         const tc = target.kind === 'fn' ? target.container : undefined;
-        const pname = tc ? paramName(tc, r.passes.position) : `argument ${r.passes.position + 1}`;
+        const pname = tc ? paramName(tc, r.passes.position) : positionName([], r.passes.position);
         out.push(`${name} calls ${tname} at ${where}, passing a blocking iterable as ${pname} (${tname} blocks only when given one)`);
       } else if (r.passes) {
         const tc = target.kind === 'fn' ? target.container : undefined;
         const pname = tc ? paramName(tc, r.passes.position)
-          : target.kind === 'root' ? (parameterNames(this.col.checker, target.decl)[r.passes.position] || `argument ${r.passes.position + 1}`)
-          : `argument ${r.passes.position + 1}`;
+          : target.kind === 'root' ? positionName(parameterDeclarations(this.col.checker, target.decl), r.passes.position)
+          : positionName([], r.passes.position);
         const vname = this.valueName(this.col.values[r.passes.value]!);
         out.push(`${name} calls ${tname} at ${where}, passing the green function ${vname} as ${pname} (${tname} blocks only when given one)`);
         c = this.next(r.passes.value, out);
@@ -156,10 +157,14 @@ export class Explainer {
   }
 }
 
-function paramName(c: Container, position: number): string {
-  const fn = c.node as FunctionLike;
-  const params = fn.parameters ?? [];
-  const offset = params[0] && ts.isIdentifier(params[0].name) && params[0].name.text === 'this' ? 1 : 0;
-  const p = params[position + offset];
-  return p && ts.isIdentifier(p.name) ? p.name.text : `argument ${position + 1}`;
+function paramName(c: Container, position: Position): string {
+  return positionName((c.node as FunctionLike).parameters ?? [], position);
+}
+
+/** `onRetry`, `options.onRetry`, or `argument 2` / `property onRetry of argument 2` where the parameter has no name. */
+function positionName(params: readonly ts.ParameterDeclaration[], position: Position): string {
+  const word = positionWord(params, position);
+  if (word !== undefined) return word;
+  const arg = `argument ${argumentIndex(position) + 1}`;
+  return typeof position === 'number' ? arg : `property ${position.prop} of ${arg}`;
 }

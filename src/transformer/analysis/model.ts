@@ -2,6 +2,7 @@
 import type ts from 'typescript';
 import type { FunctionLike } from './types.js';
 import type { BuiltinCall } from './builtins.js';
+import type { Position } from './positions.js';
 
 /**
  * Code that runs as one unit and could contain a suspension: a function-like, a class field initialiser, a
@@ -34,9 +35,9 @@ export interface Container {
   blocks: boolean;
   /** Blocks whatever its callers pass. False while it only blocks through calls of its own parameters. */
   always: boolean;
-  /** Argument positions whose green functions make it block (a function green only through callbacks it is
-   * given: callers that pass plain ones stay plain). */
-  condOn?: Map<number, Reason>;
+  /** Positions (arguments, or properties of arguments) whose green functions make it block (a function green
+   * only through callbacks it is given: callers that pass plain ones stay plain). */
+  condOn?: Map<Position, Reason>;
   /** Why it blocks (an unconditional reason once there is one). */
   reason?: Reason;
 }
@@ -46,15 +47,15 @@ export type Reason =
   | { kind: 'tagged' }
   /** A call whose possible targets include the green value `target` (-1: Array.from of a blocking iterable);
    * with `passes`, the target blocks only because this call gives it the green function `value`. */
-  | { kind: 'call'; site: Site; target: number; passes?: { value: number; position: number } }
-  /** A call (or a built-in's callback) through the container's own parameter at `position`, which may be the
-   * green function `value`: the container blocks when its caller passes one there. */
-  | { kind: 'param'; site: Site; position: number; value: number }
+  | { kind: 'call'; site: Site; target: number; passes?: { value: number; position: Position } }
+  /** A call (or a built-in's callback) through the container's own parameter (or a property of it) at
+   * `position`, which may be the green function `value`: the container blocks when its caller passes one there. */
+  | { kind: 'param'; site: Site; position: Position; value: number }
   /** A known higher-order built-in called with the green callback `target`. */
   | { kind: 'callback'; site: Site; target: number }
   /** A blocking iteration; with `position`, of the container's own parameter there, which is a blocking
    * iterable only when its caller passes one (`count(objs: Iterable<T>)` given `iwait(gs)` or an array). */
-  | { kind: 'iteration'; iteration: Iteration; position?: number };
+  | { kind: 'iteration'; iteration: Iteration; position?: Position };
 
 export interface Site {
   node: ts.CallExpression | ts.TaggedTemplateExpression | ts.NewExpression;
@@ -72,7 +73,7 @@ export interface Site {
   result: number;
   /** A call to a root: how it is emitted; `when`: the root blocks only when given green functions at these
    * argument positions (`@blocking fn` in its declaration, as a library compiled by greenlets emits it). */
-  root?: { kind: 'green' | 'dynamic'; symbol: ts.Symbol; when?: number[] };
+  root?: { kind: 'green' | 'dynamic'; symbol: ts.Symbol; when?: Position[] };
   /** The one target is statically known (a function declaration, a const function, a class method and all its
    * overrides, a super method): the call may be 'green' rather than 'dynamic'. */
   static: boolean;
@@ -92,6 +93,12 @@ export interface Site {
   collectsBlocking?: boolean;
   /** A container method (`push`, `Map.set`) storing its arguments from this index on: not callbacks. */
   storesFrom?: number;
+  /** The properties of object literals written as arguments (`configure({ onEvent: f, handler })`): untransformed
+   * code may call them as callbacks, so they are checked as its direct callback arguments are (callbacks.ts). */
+  objectArgs?: ObjectArgProperty[];
+  /** Library builds: the callee is a property of a parameter of an exported function (`options.onRetry`, a
+   * destructured `{ onRetry }`), so what an outside caller passes is among its targets. */
+  outsideCallee?: boolean;
   /** Spread argument: arguments from this index on are unknown elements. */
   spreadFrom?: number;
   /** A method call of untransformed code not resolved yet (member-names.ts): resolved only if a green
@@ -100,6 +107,18 @@ export interface Site {
   /** Set by the solver: a green target (or green callback) was found. */
   hot: boolean;
   hotTarget?: number;
+}
+
+export interface ObjectArgProperty {
+  /** The argument's index. */
+  arg: number;
+  /** The property's name. */
+  name: string;
+  /** The flow node of its value. */
+  node: number;
+  /** Its value as written: the initialiser, or the name of a shorthand property or of a method. */
+  expr: ts.Expression;
+  literal: ts.ObjectLiteralExpression;
 }
 
 export interface Iteration {

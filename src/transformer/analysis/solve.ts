@@ -13,8 +13,9 @@ import { skipOuter, type Collector } from './collect.js';
 import { BLOCKING_ITERABLE, type Container, type Iteration, type Reason, type Site } from './model.js';
 import { analysisDiagnostic, type AnalysisCode } from './codes.js';
 import { higherOrderBuiltin, threadBlocker, type BuiltinCall } from './builtins.js';
-import { callbackUse, type CallbackUse } from './callbacks.js';
+import { callbackUse, propertyCallbackUse, type CallbackUse } from './callbacks.js';
 import { containerName, location, valueName } from './names.js';
+import type { Position } from './positions.js';
 
 const BAD_CONTAINER_CODES: Partial<Record<Container['kind'], AnalysisCode>> = {
   getter: 'GL1010',
@@ -50,7 +51,7 @@ export class Solver {
   /** value → sites whose fixed (static) targets include it. */
   private revStatic = new Map<number, Site[]>();
   /** Argument positions per site whose values are already indexed in revValue. */
-  private argIndexed = new Map<Site, Set<number>>();
+  private argIndexed = new Map<Site, Set<Position>>();
   private greenValues = new Set<number>();
 
   constructor(
@@ -87,7 +88,7 @@ export class Solver {
    * field, captured by a closure, called in an async function or a constructor) it changes nothing: the
    * consumer sees an untagged parameter and adapts its green function (spawn per call) or is told it cannot.
    */
-  private outsideIgnored(c: Container, v: number, position: number | undefined): boolean {
+  private outsideIgnored(c: Container, v: number, position: Position | undefined): boolean {
     return this.isOutside(v) && (position === undefined || c.kind !== 'fn');
   }
 
@@ -147,7 +148,8 @@ export class Solver {
   private flowTargets(site: Site): Iterable<number> {
     if (site.fixed && !site.reassignable) return [];
     if (!site.fixed && site.static) return [];
-    return this.col.flow.values(site.callee);
+    const values = this.col.flow.values(site.callee);
+    return site.outsideCallee ? [...values, this.col.outside] : values;
   }
 
   private schedule(site: Site): void {
@@ -168,7 +170,7 @@ export class Solver {
    * Record that `c` blocks: always (position undefined), or when its caller passes a green function at
    * argument `position`. Containers that cannot be green (constructors, getters …) take either as "blocks".
    */
-  private apply(c: Container, position: number | undefined, reason: Reason): void {
+  private apply(c: Container, position: Position | undefined, reason: Reason): void {
     if (position !== undefined && c.kind !== 'fn') position = undefined;
     if (position === undefined) {
       if (c.always) return;
@@ -196,14 +198,11 @@ export class Solver {
     if (site.root?.when) {
       const root = col.rootValue(site.root.symbol);
       for (const q of site.root.when) {
-        const arg = this.argAt(site, q);
         // `@blocking xs` of a library compiled by greenlets: it blocks when given a green function or a
         // blocking iterable there (it iterates xs).
-        const v =
-          this.firstGreen(col.flow.values(arg.node), (x) => x === BLOCKING_ITERABLE || !arg.expr || col.typing.accepts(col.typing.typeAt(arg.expr), x), true) ??
-          (arg.expr && this.isBlockingIterable(arg.expr) ? BLOCKING_ITERABLE : undefined);
-        if (v === undefined) continue;
-        const pos = this.passedPosition(arg.expr, c, v);
+        const given = this.givenAt(site, q, c, (x, expr) => x === BLOCKING_ITERABLE || !expr || col.typing.accepts(col.typing.typeAt(expr), x), true);
+        if (given === undefined) continue;
+        const { value: v, pos } = given;
         if (this.outsideIgnored(c, v, pos)) continue;
         if (pos !== undefined) this.hit(site, root, pos, { kind: 'param', site, position: pos, value: v });
         else this.hit(site, root, undefined, { kind: 'call', site, target: root, passes: { value: v, position: q } });
@@ -215,7 +214,7 @@ export class Solver {
       const cb = (site.node as ts.CallExpression).arguments?.[site.builtin.callback];
       const v = this.firstGreen(col.flow.values(site.args[site.builtin.callback] ?? -1), (t) => this.callbackAllows(site, t));
       if (v === undefined) return;
-      const pos = col.paramPosition(cb, c);
+      const pos = this.positionOf(cb, c, v);
       if (this.outsideIgnored(c, v, pos)) return;
       site.hot = true;
       site.hotTarget = v;
@@ -237,19 +236,20 @@ export class Solver {
       // t blocks only when given green functions at some positions: does this call give it one?
       for (const [q] of tc.condOn ?? []) {
         const arg = this.argAt(site, q);
-        if (arg.node < 0) continue;
+        if (arg.node < 0 && arg.holder === undefined) continue;
         let done = this.argIndexed.get(site);
         if (!done) this.argIndexed.set(site, (done = new Set()));
-        if (!done.has(q)) {
+        if (!done.has(q) && arg.node >= 0) {
           done.add(q);
           for (const v of col.flow.values(arg.node)) index(this.revValue, v, site);
         }
-        const pn = col.paramNodeAt((tc.node as FunctionLike), q);
+        // What reaches the parameter narrows what the argument may pass (a property position: no parameter node).
+        const pn = typeof q === 'number' ? col.paramNodeAt((tc.node as FunctionLike), q) : -1;
         const into = col.flow.values(pn);
         // A green function there (t calls its parameter), or a blocking iterable (t iterates it).
-        const v = this.firstGreen(col.flow.values(arg.node), (x) => pn < 0 || into.has(x), true);
-        if (v === undefined) continue;
-        const pos = this.passedPosition(arg.expr, c, v);
+        const given = this.givenAt(site, q, c, (x) => pn < 0 || into.has(x));
+        if (given === undefined) continue;
+        const { value: v, pos } = given;
         if (this.outsideIgnored(c, v, pos)) continue;
         if (pos !== undefined) this.hit(site, t, pos, { kind: 'param', site, position: pos, value: v });
         else this.hit(site, t, undefined, { kind: 'call', site, target: t, passes: { value: v, position: q } });
@@ -258,23 +258,23 @@ export class Solver {
     }
     const v = this.firstGreen(this.flowTargets(site), (t) => this.calleeAllows(site, t));
     if (v !== undefined) {
-      const pos = col.paramPosition(site.calleeExpr, c);
+      const pos = this.positionOf(site.calleeExpr, c, v);
       if (this.outsideIgnored(c, v, pos)) return;
       this.hit(site, v, pos, pos === undefined ? { kind: 'call', site, target: v } : { kind: 'param', site, position: pos, value: v });
     }
   }
 
   /**
-   * The container's own parameter position that `expr` (passing the blocking value `v` on) is, if the
-   * container blocks only when its callers pass one there. A parameter whose own type is a blocking iterable
-   * (`q: Queue<T>`) is one whatever the callers pass: the container blocks always.
+   * The container's own position that `expr` (passing the blocking value `v` on) is, if the container blocks
+   * only when its callers pass one there. A parameter whose own type is a blocking iterable (`q: Queue<T>`) is
+   * one whatever the callers pass: the container blocks always.
    */
-  private passedPosition(expr: ts.Expression | undefined, c: Container, v: number): number | undefined {
+  private passedPosition(expr: ts.Expression | undefined, c: Container, v: number): Position | undefined {
     if (v === BLOCKING_ITERABLE && expr !== undefined && this.isBlockingIterable(expr)) return undefined;
-    return this.col.paramPosition(expr, c);
+    return this.positionOf(expr, c, v);
   }
 
-  private hit(site: Site, target: number, position: number | undefined, reason: Reason): void {
+  private hit(site: Site, target: number, position: Position | undefined, reason: Reason): void {
     site.hot = true;
     site.hotTarget ??= target;
     this.apply(site.container, position, reason);
@@ -287,8 +287,61 @@ export class Solver {
     return val.kind === 'iterable' ? undefined : val.container;
   }
 
-  /** The argument a call passes at position q: its flow node and expression (a spread gives elements). */
-  private argAt(site: Site, q: number): { node: number; expr?: ts.Expression } {
+  /**
+   * A green function (or blocking iterable) this call may give its callee at position q (that `ok` accepts), and the position of c's it
+   * comes from (undefined: c's own). `retry(fn, options)` passing on c's own parameter gives at `options.onRetry`
+   * whatever c's caller put there: the property position of c's — also for what c's outside callers pass.
+   */
+  private givenAt(
+    site: Site,
+    q: Position,
+    c: Container,
+    ok: (v: number, expr?: ts.Expression) => boolean,
+    iterableByType = false,
+  ): { value: number; pos: Position | undefined } | undefined {
+    const { col } = this;
+    const arg = this.argAt(site, q);
+    // A green function, or a blocking iterable (flowing there, or with `iterableByType`, typed as one).
+    let value =
+      this.firstGreen(col.flow.values(arg.node), (x) => ok(x, arg.expr), true) ??
+      (iterableByType && arg.expr && this.isBlockingIterable(arg.expr) ? BLOCKING_ITERABLE : undefined);
+    let pos = value === undefined ? undefined : this.passedPosition(arg.expr, c, value);
+    if (arg.holder !== undefined && typeof q !== 'number') {
+      const whole = col.paramPosition(arg.holder, c);
+      if (typeof whole === 'number' && !col.propertyAssigned(q.prop)) {
+        if (value === undefined && col.openToOutside(c)) value = col.outside;
+        if (value !== undefined) pos = col.positions.get(whole, q.prop);
+      }
+    }
+    return value === undefined ? undefined : { value, pos };
+  }
+
+  /**
+   * Where `expr` (a callee, a callback, an argument passed on) comes from in `c` when it holds `v`: a position of
+   * c's (an argument, or a property of one), or undefined — c's own value, which blocks whatever its caller
+   * passes (also a binding's default value, `{ onRetry = blockingDefault }`).
+   */
+  private positionOf(expr: ts.Expression | undefined, c: Container, v: number): Position | undefined {
+    const pos = this.col.paramPosition(expr, c);
+    return pos !== undefined && typeof pos !== 'number' && this.col.defaultHolds(expr, v) ? undefined : pos;
+  }
+
+  /**
+   * The argument a call passes at position q: its flow node and expression (a spread gives elements). For a
+   * property position, the property of an object literal written there (`retry(f, { onRetry })`); of any other
+   * argument, every `.onRetry` (field-based: more than it passes, never less).
+   */
+  private argAt(site: Site, q: Position): { node: number; expr?: ts.Expression; holder?: ts.Expression } {
+    if (typeof q !== 'number') {
+      const arg = this.argAt(site, q.index);
+      if (arg.node < 0 && arg.expr === undefined) return { node: -1 }; // no such argument: it passes nothing
+      const lit = arg.expr && skipOuter(arg.expr);
+      if (lit && ts.isObjectLiteralExpression(lit) && lit.properties.every((p) => ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))) {
+        const p = site.objectArgs?.find((o) => o.literal === lit && o.name === q.prop);
+        return p ? { node: p.node, expr: p.expr } : { node: -1 };
+      }
+      return { node: this.col.propertyNode(q.prop), holder: arg.expr };
+    }
     if (site.spreadFrom !== undefined && q >= site.spreadFrom) return { node: site.args[site.spreadFrom] ?? this.col.elements.all };
     const args = ts.isCallExpression(site.node) || ts.isNewExpression(site.node) ? (site.node.arguments ?? []) : [];
     const shift = site.functionMethod === 'call' ? 1 : 0;
@@ -512,7 +565,6 @@ export class Solver {
 
   /** Green values passed to untransformed code (design.md §4): spawn per call, or an error. */
   private checkCallbacks(): void {
-    const { typing } = this.col;
     for (const site of this.col.sites) {
       if (site.opaque && this.passesGreen(site)) this.col.resolveOpaque(site);
       if (!site.external || this.col.options.acceptsGreen?.(site.external)) continue;
@@ -525,36 +577,56 @@ export class Solver {
         if (site.storesFrom !== undefined && i >= site.storesFrom) continue; // stored, not called
         const arg = args[i]!;
         if (ts.isSpreadElement(arg)) continue;
-        let green: number | undefined;
-        for (const v of this.col.flow.values(site.args[i]!)) {
-          if (this.isGreenValue(v) && typing.accepts(typing.typeAt(arg), v)) {
-            green = v;
-            if (!this.isOutside(v)) break; // prefer naming a function of this program
-          }
-        }
+        const green = this.greenAt(site.args[i]!, arg);
         if (green === undefined) continue;
-        // What an outside caller passes reaches untransformed code green only through a function tagged
-        // `@blocking <param>` (it blocks): adapt it there. Plain code stays as written; its callers adapt.
-        if (this.isOutside(green) && !site.container.blocks) continue;
-        const use = callbackUse(this.checker, site.node, i, arg);
-        const code = CALLBACK_CODES[use];
-        if (use !== 'result' && use !== 'executor') {
-          let set = this.spawnAdapted.get(site.container.sourceFile);
-          if (!set) this.spawnAdapted.set(site.container.sourceFile, (set = new Set()));
-          set.add(arg);
-        }
-        // What an outside caller may pass is adapted (plain functions pass through adaptSpawn), not reported.
-        if (this.isOutside(green)) continue;
-        if (reported.has(code)) continue;
-        reported.add(code);
-        this.report(analysisDiagnostic(arg, code, { fn: valueName(this.col.values[green]!), callee: this.calleeText(site) }), site.container.sourceFile);
+        this.checkCallback(site, arg, green, () => callbackUse(this.checker, site.node, i, arg), this.calleeText(site), reported);
+      }
+      // Functions in an object literal written as an argument (`lib.configure({ onEvent })`): the same rules,
+      // the property's declared type deciding; each property is reported on its own.
+      for (const p of site.objectArgs ?? []) {
+        if (site.builtin || (site.storesFrom !== undefined && p.arg >= site.storesFrom)) continue;
+        const green = this.greenAt(p.node, p.expr);
+        if (green === undefined) continue;
+        const use = propertyCallbackUse(this.checker, site.node, p.arg, p.literal, p.name);
+        if (use !== undefined) this.checkCallback(site, p.expr, green, () => use, `${this.calleeText(site)} (as property ${p.name})`, new Set());
       }
     }
   }
 
-  /** The callee as a diagnostic names it: its text when short and simple (`em.on`, `fs.readFile`), else the
-   * declaring type and the member (`Promise.catch` for `p.then(...).catch`). */
-  /** Does any argument of the site hold a green function its type accepts? */
+  /** A green function the flow node may hold that the expression's type accepts (a function of this program
+   * rather than `outside` when both). */
+  private greenAt(node: number, expr: ts.Expression): number | undefined {
+    const { typing } = this.col;
+    let green: number | undefined;
+    for (const v of this.col.flow.values(node)) {
+      if (this.isGreenValue(v) && typing.accepts(typing.typeAt(expr), v)) {
+        green = v;
+        if (!this.isOutside(v)) break; // prefer naming a function of this program
+      }
+    }
+    return green;
+  }
+
+  /** The green function `green`, which `expr` passes to untransformed code: adapt it (spawn per call) or refuse it. */
+  private checkCallback(site: Site, expr: ts.Expression, green: number, useOf: () => CallbackUse, callee: string, reported: Set<AnalysisCode>): void {
+    // What an outside caller passes reaches untransformed code green only through a function tagged
+    // `@blocking <param>` (it blocks): adapt it there. Plain code stays as written; its callers adapt.
+    if (this.isOutside(green) && !site.container.blocks) return;
+    const use = useOf();
+    const code = CALLBACK_CODES[use];
+    if (use !== 'result' && use !== 'executor') {
+      let set = this.spawnAdapted.get(site.container.sourceFile);
+      if (!set) this.spawnAdapted.set(site.container.sourceFile, (set = new Set()));
+      set.add(expr);
+    }
+    // What an outside caller may pass is adapted (plain functions pass through adaptSpawn), not reported.
+    if (this.isOutside(green)) return;
+    if (reported.has(code)) return;
+    reported.add(code);
+    this.report(analysisDiagnostic(expr, code, { fn: valueName(this.col.values[green]!), callee }), site.container.sourceFile);
+  }
+
+  /** Does any argument of the site (or a property of an object literal argument) hold a green function its type accepts? */
   private passesGreen(site: Site): boolean {
     const args = ts.isTaggedTemplateExpression(site.node) ? [] : (site.node.arguments ?? []);
     for (let i = 0; i < args.length && i < site.args.length; i++) {
@@ -562,9 +634,14 @@ export class Solver {
       if (ts.isSpreadElement(arg)) continue;
       if (this.firstGreen(this.col.flow.values(site.args[i]!), (v) => this.col.typing.accepts(this.col.typing.typeAt(arg), v)) !== undefined) return true;
     }
+    for (const p of site.objectArgs ?? []) {
+      if (this.firstGreen(this.col.flow.values(p.node), (v) => this.col.typing.accepts(this.col.typing.typeAt(p.expr), v)) !== undefined) return true;
+    }
     return false;
   }
 
+  /** The callee as a diagnostic names it: its text when short and simple (`em.on`, `fs.readFile`), else the
+   * declaring type and the member (`Promise.catch` for `p.then(...).catch`). */
   private calleeText(site: Site): string {
     const e = ts.isCallExpression(site.node) ? site.node.expression : ts.isNewExpression(site.node) ? site.node.expression : site.node.tag;
     let text = e.getText(site.container.sourceFile).replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ');

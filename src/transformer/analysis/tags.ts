@@ -7,6 +7,7 @@
  *                      (spawn, Greenlet, link): green callbacks may be passed to it as they are
  */
 import ts from 'typescript';
+import { comparePositions, wordPosition, type Position, type PropertyPositions } from './positions.js';
 
 export function hasJSDocTag(decl: ts.Node, tag: string): boolean {
   for (const t of ts.getJSDocTags(decl)) if (t.tagName.text === tag) return true;
@@ -58,11 +59,12 @@ export function acceptsGreen(decl: ts.Declaration, isRuntimeDir: (dir: string) =
 /**
  * `@blocking` alone: the declaration always may block. `@blocking fn` (what a library compiled by greenlets
  * emits for a function that blocks only through its callback parameters): it blocks only when given green
- * functions as those parameters — the argument positions returned. Words of the tag's comment that are not
- * parameter names are prose (`@blocking until ready`): the declaration blocks always.
+ * functions as those parameters — the positions returned. A word may also name one property of a parameter:
+ * `options.onRetry`, or `onRetry` of a destructured `{ onRetry }` (positions.ts). Words of the tag's comment
+ * that name no parameter are prose (`@blocking until ready`): the declaration blocks always.
  */
-export function blockingPositions(checker: ts.TypeChecker, symbol: ts.Symbol): 'always' | number[] {
-  const positions = new Set<number>();
+export function blockingPositions(checker: ts.TypeChecker, symbol: ts.Symbol, interned: PropertyPositions): 'always' | Position[] {
+  const positions = new Set<Position>();
   for (const d of symbol.declarations ?? []) {
     const tags = [...ts.getJSDocTags(d)];
     if (ts.isVariableDeclaration(d) && ts.isVariableDeclarationList(d.parent) && ts.isVariableStatement(d.parent.parent)) {
@@ -72,24 +74,19 @@ export function blockingPositions(checker: ts.TypeChecker, symbol: ts.Symbol): '
       if (t.tagName.text !== 'blocking') continue;
       const words = (ts.getTextOfJSDocComment(t.comment) ?? '').split(/[\s,]+/).filter((w) => w.length > 0);
       if (words.length === 0) return 'always';
-      const names = parameterNames(checker, d);
-      const found = words.map((w) => names.indexOf(w));
-      if (found.some((i) => i < 0)) return 'always';
-      for (const i of found) positions.add(i);
+      const params = parameterDeclarations(checker, d);
+      const found = words.map((w) => wordPosition(params, w, interned));
+      if (found.some((p) => p === undefined)) return 'always';
+      for (const p of found) positions.add(p!);
     }
   }
-  return positions.size > 0 ? [...positions].sort((a, b) => a - b) : 'always';
+  return positions.size > 0 ? [...positions].sort(comparePositions) : 'always';
 }
 
-export function parameterNames(checker: ts.TypeChecker, d: ts.Declaration): string[] {
-  let params: readonly ts.ParameterDeclaration[] | undefined;
-  if (ts.isFunctionLike(d)) params = d.parameters;
-  else {
-    const sig = checker.getTypeAtLocation(d).getCallSignatures()[0];
-    const decl = sig?.getDeclaration();
-    params = decl && !ts.isJSDocSignature(decl) ? decl.parameters : undefined;
-  }
-  return (params ?? [])
-    .filter((p, i) => !(i === 0 && ts.isIdentifier(p.name) && p.name.text === 'this'))
-    .map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+/** The parameters of a function-like declaration, or of the first call signature of a variable's type. */
+export function parameterDeclarations(checker: ts.TypeChecker, d: ts.Declaration): readonly ts.ParameterDeclaration[] {
+  if (ts.isFunctionLike(d)) return d.parameters;
+  const sig = checker.getTypeAtLocation(d).getCallSignatures()[0];
+  const decl = sig?.getDeclaration();
+  return decl && !ts.isJSDocSignature(decl) ? decl.parameters : [];
 }

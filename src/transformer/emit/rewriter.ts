@@ -55,10 +55,15 @@ export class Rewriter {
   }
 
   readonly visit = (node: ts.Node): ts.Node => {
-    if (this.ctx.analysis.spawnAdapted.has(node as ts.Expression)) {
+    if (this.ctx.analysis.spawnAdapted.has(node as ts.Expression) && !isMethodName(node)) {
       // A green function passed where a void callback is expected: a greenlet per call (design.md §4).
       const inner = this.visitNode(node) as ts.Expression;
       return ts.setTextRange(this.f.createCallExpression(this.ctx.helper('adaptSpawn'), undefined, [inner]), node);
+    }
+    if (ts.isShorthandPropertyAssignment(node) && this.ctx.analysis.spawnAdapted.has(node.name)) {
+      // `{ handler }` given to untransformed code: `{ handler: adaptSpawn(handler) }`.
+      const value = this.visit(node.name) as ts.Expression;
+      return ts.setTextRange(this.f.createPropertyAssignment(node.name.text, value), node);
     }
     return this.visitNode(node);
   };
@@ -615,10 +620,15 @@ export class Rewriter {
     this.members.delete(node);
     if (frame.instance.length === 0) return visited;
     const f = this.f;
-    return ts.setTextRange(
+    const green = ts.setTextRange(
       f.createCallExpression(this.ctx.helper('methods'), undefined, [visited, f.createArrayLiteralExpression(frame.instance)]),
       node,
     );
+    // Green methods of a literal given to untransformed code that ignores their results: spawn per call.
+    const adapted = node.properties.filter((p) => ts.isMethodDeclaration(p) && this.ctx.analysis.spawnAdapted.has(p.name as ts.Expression));
+    if (adapted.length === 0) return green;
+    const keys = adapted.map((p) => f.createStringLiteral((p.name as ts.Identifier | ts.StringLiteral).text));
+    return ts.setTextRange(f.createCallExpression(this.ctx.helper('adaptMethods'), undefined, [green, f.createArrayLiteralExpression(keys)]), node);
   }
 }
 
@@ -628,6 +638,11 @@ function withMembers(f: ts.NodeFactory, visited: ts.ClassLikeDeclaration, member
   }
   const ce = visited as ts.ClassExpression;
   return f.updateClassExpression(ce, ce.modifiers, ce.name, ce.typeParameters, ce.heritageClauses, members);
+}
+
+function isMethodName(node: ts.Node): boolean {
+  const p = node.parent as ts.Node | undefined;
+  return p !== undefined && ts.isMethodDeclaration(p) && p.name === node;
 }
 
 function updateStatements(
