@@ -218,7 +218,7 @@ export class Collector {
    * A library that does not is plain code: nothing in it can block, its .d.ts carries no tag, and a consumer
    * compiled by greenlets treats it as untransformed code (adapting green callbacks or reporting them).
    */
-  private usesGreenlets(): boolean {
+  usesGreenlets(): boolean {
     if (this.rootContainers.length > 0 || this.sites.some((s) => s.root !== undefined)) return true;
     for (const sf of this.ownFiles) {
       for (const st of sf.statements) {

@@ -14,6 +14,7 @@ import { BLOCKING_ITERABLE, type Container, type Iteration, type Reason, type Si
 import { analysisDiagnostic, type AnalysisCode } from './codes.js';
 import { higherOrderBuiltin, threadBlocker, type BuiltinCall } from './builtins.js';
 import { callbackUse, propertyCallbackUse, type CallbackUse } from './callbacks.js';
+import { findEscapingIterables } from './escaping-iterables.js';
 import { containerName, location, valueName } from './names.js';
 import type { Position } from './positions.js';
 
@@ -135,6 +136,11 @@ export class Solver {
     this.checkBinds();
     this.checkConstructs();
     this.checkCallbacks();
+    findEscapingIterables(this.col, (site, arg) => {
+      const text = arg.getText(site.container.sourceFile).replace(/\s+/g, ' ');
+      const args = { arg: text.length <= 40 ? text : text.slice(0, 37) + '...', callee: this.calleeText(site) };
+      this.report(analysisDiagnostic(arg, 'GL1006', args), site.container.sourceFile);
+    });
     this.checkThreadBlockers();
   }
 
