@@ -1243,6 +1243,7 @@ export class Collector {
         this.flow.onValue(cb, (t) => this.bindTarget(inner, t));
       }
       const fm = functionMethod(iface, name);
+      if ((fm === 'call' || fm === 'apply') && receiver && this.appliedBuiltin(site, fm, receiver, args)) return;
       if (fm !== undefined && receiver) {
         site.external = undefined;
         site.functionMethod = fm;
@@ -1289,6 +1290,49 @@ export class Collector {
       }
     }
     if (threadBlocker(decl, name, this.options.patch)) site.threadBlocker = { decl, name };
+  }
+
+  /**
+   * `Array.prototype.map.call(recv, cb)`, `Map.prototype.forEach.apply(recv, [cb])`: the known higher-order
+   * built-in read off a prototype, applied to `recv` — the same call as `recv.map(cb)`, whose callback the green
+   * built-in calls through the convention. `.apply` only with an array literal (without spreads): any other
+   * array hides which argument is the callback. False when `fn` is not such a built-in.
+   */
+  private appliedBuiltin(site: Site, how: 'call' | 'apply', fn: ts.Expression, args: readonly ts.Expression[]): boolean {
+    const m = skipOuter(fn);
+    if (!ts.isPropertyAccessExpression(m) || !ts.isPropertyAccessExpression(skipOuter(m.expression)) || (skipOuter(m.expression) as ts.PropertyAccessExpression).name.text !== 'prototype') return false;
+    const recv = args[0];
+    if (recv === undefined || ts.isSpreadElement(recv)) return false;
+    let own: readonly ts.Expression[];
+    if (how === 'call') own = args.slice(1);
+    else {
+      const list = args[1] === undefined ? undefined : skipOuter(args[1]);
+      if (args.length > 2 || list === undefined || !ts.isArrayLiteralExpression(list) || list.elements.some(ts.isSpreadElement)) return false;
+      own = list.elements;
+    }
+    const decl = this.symbolAt(m.name)?.declarations?.[0];
+    const iface = decl && !this.isOwn(decl) ? declaringInterface(decl) : undefined;
+    const hof = iface !== undefined ? higherOrderBuiltin(iface, m.name.text) : undefined;
+    if (hof === undefined || hof.name.endsWith('.from')) return false;
+    site.applied = { how, receiver: recv, args: own };
+    site.calleeExpr = m;
+    site.builtin = hof;
+    site.args = own.map((a) => (ts.isSpreadElement(a) ? this.elements.read(() => this.typing.typeAt(a.expression)) : this.valueNode(a)));
+    site.argExprs = own.map((a) => (ts.isSpreadElement(a) ? undefined : a));
+    const spread = own.findIndex(ts.isSpreadElement);
+    if (spread >= 0) site.spreadFrom = spread;
+    else delete site.spreadFrom;
+    const inner: Site = { node: site.node, container: site.container, callee: site.args[hof.callback] ?? -1, args: [], result: this.flow.newNode(), static: false, hot: false };
+    for (let i = 0; i < hof.elementParam; i++) inner.args.push(-1);
+    inner.args.push(this.receiverElements(recv));
+    if (hof.accumulates) this.accumulator(site, inner);
+    else this.flow.addEdge(inner.result, this.elem);
+    this.flow.onValue(inner.callee, (t) => this.bindTarget(inner, t));
+    if (!hof.accumulates) {
+      const out = this.declaredResult(decl, site.result);
+      if (out >= 0) this.flow.addEdge(this.receiverElements(recv), out);
+    }
+    return true;
   }
 
   /**

@@ -31,7 +31,7 @@ export function findEscapingIterables(col: Collector, found: (site: Site, arg: t
     const node = site.node;
     if (ts.isTaggedTemplateExpression(node) || site.root) continue;
     const args = node.arguments ?? [];
-    if (site.functionMethod === 'call' || site.functionMethod === 'apply') {
+    if (site.applied || site.functionMethod === 'call' || site.functionMethod === 'apply') {
       // `Array.prototype.slice.call(q)`: an array method reads its receiver as an array-like, not greenly.
       const recv = args[0];
       if (recv !== undefined && !ts.isSpreadElement(recv) && isArrayMethod(col, site.calleeExpr) && isBlocking(recv)) found(site, recv);
