@@ -208,6 +208,7 @@ export class Collector {
       this.visit(sf, top);
     }
     this.resolveHierarchy();
+    this.literalPropertyHandOffs();
     if (this.options.library && this.usesGreenlets()) this.openLibrary();
     this.flow.solve();
   }
@@ -792,12 +793,14 @@ export class Collector {
             if (n !== undefined) {
               this.flow.addEdge(this.valueNode(p.initializer), this.propNode(n));
               this.handOff(p.initializer, undefined, () => this.propNode(n));
+              this.noteLiteralProperty(n, p.initializer);
             } else if (ts.isComputedPropertyName(p.name)) this.flow.addEdge(this.valueNode(p.initializer), this.dynProp);
           } else if (ts.isShorthandPropertyAssignment(p)) {
             const sym = resolveAlias(this.checker, this.checker.getShorthandAssignmentValueSymbol(p));
             if (sym) {
               const src = this.isRoot(sym) ? this.constNode(this.rootValue(sym)) : this.varNode(sym);
               this.flow.addEdge(src, this.propNode(p.name.text));
+              this.noteLiteralProperty(p.name.text, p.name);
             }
           }
         }
@@ -969,6 +972,41 @@ export class Collector {
     if (typeNode !== undefined ? !this.iterables.mayHold(this.checker.getTypeFromTypeNode(typeNode)) : !hasTypeWrapper(expr)) return;
     if (!this.iterables.containsExpr(expr, (n) => this.typing.typeAt(n))) return;
     this.flow.addValue(into(), BLOCKING_ITERABLE);
+  }
+
+  /** Values written as property `name` of an object literal (`run({ items: q })`), checked after the walk. */
+  private noteLiteralProperty(name: string, expr: ts.Expression): void {
+    const x = skipOuter(expr);
+    // A blocking iterable is a name, a property or a call's result; a literal, an arrow, arithmetic are not.
+    if (!ts.isIdentifier(x) && !ts.isPropertyAccessExpression(x) && !ts.isElementAccessExpression(x) && !ts.isCallExpression(x) && !ts.isNewExpression(x)) return;
+    let list = this.literalProps.get(name);
+    if (!list) this.literalProps.set(name, (list = []));
+    list.push(expr);
+  }
+  private literalProps = new Map<string, ts.Expression[]>();
+
+  /**
+   * `run({ items: q })` where run iterates `opts.items` (typed `Iterable<T>`): the property is the general-typed
+   * place the blocking iterable is handed to. BLOCKING_ITERABLE goes into the value's own node (so the solver sees
+   * that this literal passes one, as for an argument) and the property's. Types are asked only of literal
+   * properties whose name some iteration reads as a property (`for (const x of opts.items)`).
+   */
+  private literalPropertyHandOffs(): void {
+    if (this.literalProps.size === 0) return;
+    const iterated = new Set<string>();
+    for (const it of this.iterations) {
+      const e = skipOuter(it.iterable);
+      if (ts.isPropertyAccessExpression(e) && it.flow === this.propNodes.get(e.name.text)) iterated.add(e.name.text);
+    }
+    for (const name of iterated) {
+      for (const expr of this.literalProps.get(name) ?? []) {
+        const shorthand = ts.isShorthandPropertyAssignment(expr.parent) && expr.parent.name === expr;
+        if (!this.iterables.containsExpr(expr, (n) => this.typing.typeAt(n))) continue;
+        const own = shorthand ? this.varNode(resolveAlias(this.checker, this.checker.getShorthandAssignmentValueSymbol(expr.parent))!) : this.valueNode(expr);
+        if (own >= 0) this.flow.addValue(own, BLOCKING_ITERABLE);
+        this.flow.addValue(this.propNode(name), BLOCKING_ITERABLE);
+      }
+    }
   }
 
   /** `x = expr` / `o.p = expr`: a hand-off to x's or p's declared type. */
