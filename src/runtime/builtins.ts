@@ -50,12 +50,6 @@ function sameKind(recv: any, values: unknown[]): any {
 }
 
 function* forEach(this: any, cb: Cb, thisArg?: unknown): Green<void> {
-  if (!isBuiltin(this, 'forEach')) {
-    // A receiver the analysis could not type (forceGreen, `any`) may be a Map or a Set.
-    if (this != null && this.forEach === Map.prototype.forEach) return yield* builtins['Map.prototype.forEach']!.call(this, cb, thisArg);
-    if (this != null && this.forEach === Set.prototype.forEach) return yield* builtins['Set.prototype.forEach']!.call(this, cb, thisArg);
-    return yield* fallback(this, 'forEach', arguments);
-  }
   checkCallback(cb, 'forEach');
   const o = this;
   const len = o.length >>> 0;
@@ -63,7 +57,6 @@ function* forEach(this: any, cb: Cb, thisArg?: unknown): Green<void> {
 }
 
 function* map(this: any, cb: Cb, thisArg?: unknown): Green<unknown[]> {
-  if (!isBuiltin(this, 'map')) return yield* fallback(this, 'map', arguments);
   checkCallback(cb, 'map');
   const o = this;
   const len = o.length >>> 0;
@@ -73,7 +66,6 @@ function* map(this: any, cb: Cb, thisArg?: unknown): Green<unknown[]> {
 }
 
 function* filter(this: any, cb: Cb, thisArg?: unknown): Green<unknown[]> {
-  if (!isBuiltin(this, 'filter')) return yield* fallback(this, 'filter', arguments);
   checkCallback(cb, 'filter');
   const o = this;
   const len = o.length >>> 0;
@@ -88,7 +80,6 @@ function* filter(this: any, cb: Cb, thisArg?: unknown): Green<unknown[]> {
 
 function reduceImpl(name: 'reduce' | 'reduceRight', step: 1 | -1) {
   return function* (this: any, cb: Cb, ...init: unknown[]): Green<unknown> {
-    if (!isBuiltin(this, name)) return yield* fallback(this, name, [cb, ...init]);
     checkCallback(cb, name);
     const o = this;
     const len = o.length >>> 0;
@@ -108,7 +99,6 @@ function reduceImpl(name: 'reduce' | 'reduceRight', step: 1 | -1) {
 }
 
 function* some(this: any, cb: Cb, thisArg?: unknown): Green<boolean> {
-  if (!isBuiltin(this, 'some')) return yield* fallback(this, 'some', arguments);
   checkCallback(cb, 'some');
   const o = this;
   const len = o.length >>> 0;
@@ -117,7 +107,6 @@ function* some(this: any, cb: Cb, thisArg?: unknown): Green<boolean> {
 }
 
 function* every(this: any, cb: Cb, thisArg?: unknown): Green<boolean> {
-  if (!isBuiltin(this, 'every')) return yield* fallback(this, 'every', arguments);
   checkCallback(cb, 'every');
   const o = this;
   const len = o.length >>> 0;
@@ -128,7 +117,6 @@ function* every(this: any, cb: Cb, thisArg?: unknown): Green<boolean> {
 /** find/findIndex/findLast/findLastIndex visit holes too (as undefined), unlike the others. */
 function findImpl(name: string, fromEnd: boolean, wantIndex: boolean) {
   return function* (this: any, cb: Cb, thisArg?: unknown): Green<unknown> {
-    if (!isBuiltin(this, name)) return yield* fallback(this, name, [cb, thisArg]);
     checkCallback(cb, name);
     const o = this;
     const len = o.length >>> 0;
@@ -142,7 +130,6 @@ function findImpl(name: string, fromEnd: boolean, wantIndex: boolean) {
 }
 
 function* flatMap(this: any, cb: Cb, thisArg?: unknown): Green<unknown[]> {
-  if (!isBuiltin(this, 'flatMap')) return yield* fallback(this, 'flatMap', arguments);
   checkCallback(cb, 'flatMap');
   const o = this;
   const len = o.length >>> 0;
@@ -196,7 +183,6 @@ function* from(this: any, items: any, mapFn?: Cb, thisArg?: unknown): Green<unkn
 function collectionForEach(kind: 'Map' | 'Set') {
   const proto: any = kind === 'Map' ? Map.prototype : Set.prototype;
   return function* (this: any, cb: Cb, thisArg?: unknown): Green<void> {
-    if (this == null || this.forEach !== proto.forEach) return yield* fallback(this, 'forEach', [cb, thisArg]);
     checkCallback(cb, `${kind}.prototype.forEach`);
     const it = proto.entries.call(this) as IterableIterator<[unknown, unknown]>;
     for (let r = it.next(); !r.done; r = it.next()) {
@@ -240,7 +226,9 @@ export function bindGreen(fn: any, ...args: unknown[]): any {
   return bound;
 }
 
-const arrayMethods = {
+type Method = (this: any, ...args: any[]) => Green<any>;
+
+const arrayMethods: Record<string, Method> = {
   forEach,
   map,
   filter,
@@ -256,16 +244,52 @@ const arrayMethods = {
 };
 
 /**
+ * `xs.map(cb)`: the built-in's algorithm when the receiver really uses the built-in, else a dynamic call of the
+ * receiver's own method. A plain function returning the generator, so the check adds no generator frame.
+ */
+function checked(name: string, method: Method): Method {
+  if (name === 'forEach') {
+    return function (this: any) {
+      if (isBuiltin(this, 'forEach')) return method.apply(this, arguments as never);
+      // A receiver the analysis could not type (forceGreen, `any`) may be a Map or a Set.
+      if (this != null && this.forEach === Map.prototype.forEach) return mapForEach.apply(this, arguments as never);
+      if (this != null && this.forEach === Set.prototype.forEach) return setForEach.apply(this, arguments as never);
+      return fallback(this, name, arguments);
+    };
+  }
+  return function (this: any) {
+    return isBuiltin(this, name) ? method.apply(this, arguments as never) : fallback(this, name, arguments);
+  };
+}
+
+function checkedCollection(proto: any, method: Method): Method {
+  return function (this: any) {
+    return this != null && this.forEach === proto.forEach ? method.apply(this, arguments as never) : fallback(this, 'forEach', arguments);
+  };
+}
+
+const mapForEach = collectionForEach('Map');
+const setForEach = collectionForEach('Set');
+
+/**
  * The table the emitter indexes by the analysis's `CallSite.builtin` name. Names are the built-in's own
  * (`Array.prototype.map`); `ReadonlyArray.prototype.*` and `TypedArray.prototype.*` (and every concrete typed
  * array, `Uint8Array.prototype.map`, …) are accepted too, as is `Array.from` (and `Uint8Array.from`, …).
  */
-export const builtins: Record<string, (this: any, ...args: any[]) => Green<any>> = Object.create(null);
+export const builtins: Record<string, Method> = Object.create(null);
+/**
+ * The same built-ins applied to an explicit receiver, `Array.prototype.map.call(arrayLike, cb)` (and `.apply(recv,
+ * [cb])`): the built-in's own algorithm whatever the receiver is (an array-like, an `arguments` object), as the
+ * original call would run it. The emitter calls them with the original `.call`/`.apply` arguments.
+ */
+export const appliedBuiltins: Record<string, Method> = Object.create(null);
+function define(name: string, method: Method, entry: Method): void {
+  builtins[name] = entry;
+  appliedBuiltins[name] = method;
+}
 for (const [name, fn] of Object.entries(arrayMethods)) {
-  builtins[`Array.prototype.${name}`] = fn;
-  builtins[`ReadonlyArray.prototype.${name}`] = fn;
-  builtins[`TypedArray.prototype.${name}`] = fn;
-  for (const t of typedArrayNames()) builtins[`${t}.prototype.${name}`] = fn;
+  const entry = checked(name, fn);
+  for (const owner of ['Array', 'ReadonlyArray', 'TypedArray', ...typedArrayNames()]) define(`${owner}.prototype.${name}`, fn, entry);
 }
 builtins['Array.from'] = from;
 builtins['TypedArray.from'] = from;
@@ -273,10 +297,11 @@ for (const t of typedArrayNames()) builtins[`${t}.from`] = from;
 builtins['Function.prototype.call'] = functionCall;
 builtins['Function.prototype.apply'] = functionApply;
 builtins['Function.prototype.bind'] = functionBind;
-builtins['Map.prototype.forEach'] = collectionForEach('Map');
-builtins['ReadonlyMap.prototype.forEach'] = builtins['Map.prototype.forEach'];
-builtins['Set.prototype.forEach'] = collectionForEach('Set');
-builtins['ReadonlySet.prototype.forEach'] = builtins['Set.prototype.forEach'];
+for (const [owner, proto, method] of [['Map', Map.prototype, mapForEach], ['Set', Set.prototype, setForEach]] as const) {
+  const entry = checkedCollection(proto, method);
+  define(`${owner}.prototype.forEach`, method, entry);
+  define(`Readonly${owner}.prototype.forEach`, method, entry);
+}
 
 function typedArrayNames(): string[] {
   return [

@@ -8,7 +8,7 @@ export { GREEN, GREEN_ITERATOR, runPlain, callDynamic, greenIterator, collect } 
 export { runMain } from './greenlet.js';
 // After greenlet.js: hub.js and greenlet.js import each other, and greenlet.js must be evaluated first.
 import { waitFor } from './waiting.js';
-export { builtins, bindGreen as bind } from './builtins.js';
+export { builtins, appliedBuiltins, bindGreen as bind } from './builtins.js';
 import { adaptSpawn } from './adapt.js';
 export { adaptSpawn };
 

@@ -56,6 +56,11 @@ export function higherOrderBuiltin(iface: string, method: string): BuiltinCall |
   return undefined;
 }
 
+/** Is this interface an array's (Array, ReadonlyArray, a typed array), whose methods read any array-like? */
+export function isArrayInterface(iface: string): boolean {
+  return ARRAYS.has(iface);
+}
+
 /** Is this a method of a built-in container (its arguments may become elements, its result may be one)? */
 export function isContainerInterface(iface: string): boolean {
   return ARRAYS.has(iface) || COLLECTIONS.has(iface) || ITERATORS.has(iface) || iface === 'ArrayConstructor';

@@ -67,7 +67,7 @@ function isPromiseConstructor(decl: ts.Declaration): boolean {
 }
 
 /** The type of the parameter receiving argument `argIndex`, as the chosen overload declares it. */
-function declaredParameterType(checker: ts.TypeChecker, decl: ts.SignatureDeclaration, argIndex: number): ts.Type | undefined {
+export function declaredParameterType(checker: ts.TypeChecker, decl: ts.SignatureDeclaration, argIndex: number): ts.Type | undefined {
   const params = decl.parameters;
   let p: ts.ParameterDeclaration | undefined = params[argIndex];
   let rest = false;

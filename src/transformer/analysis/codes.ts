@@ -46,6 +46,13 @@ export const analysisCodes = {
       'so use `spawn(() => ...)` where a promise is wanted, or create the promise with a plain executor and settle it ' +
       'from green code.',
   },
+  GL1006: {
+    category: 'warning',
+    template:
+      '{arg} is a blocking iterable passed to {callee}, untransformed code that iterates it plainly: when an element ' +
+      'is not ready yet it throws BlockingSwitchOutError. Fix: collect it first in green code (`[...{arg}]` or ' +
+      '`Array.from({arg})`) and pass the array, or iterate it yourself with for-of.',
+  },
   GL1010: {
     category: 'error',
     template:

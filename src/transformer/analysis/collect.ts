@@ -208,6 +208,7 @@ export class Collector {
       this.visit(sf, top);
     }
     this.resolveHierarchy();
+    this.literalPropertyHandOffs();
     if (this.options.library && this.usesGreenlets()) this.openLibrary();
     this.flow.solve();
   }
@@ -218,7 +219,7 @@ export class Collector {
    * A library that does not is plain code: nothing in it can block, its .d.ts carries no tag, and a consumer
    * compiled by greenlets treats it as untransformed code (adapting green callbacks or reporting them).
    */
-  private usesGreenlets(): boolean {
+  usesGreenlets(): boolean {
     if (this.rootContainers.length > 0 || this.sites.some((s) => s.root !== undefined)) return true;
     for (const sf of this.ownFiles) {
       for (const st of sf.statements) {
@@ -792,12 +793,14 @@ export class Collector {
             if (n !== undefined) {
               this.flow.addEdge(this.valueNode(p.initializer), this.propNode(n));
               this.handOff(p.initializer, undefined, () => this.propNode(n));
+              this.noteLiteralProperty(n, p.initializer);
             } else if (ts.isComputedPropertyName(p.name)) this.flow.addEdge(this.valueNode(p.initializer), this.dynProp);
           } else if (ts.isShorthandPropertyAssignment(p)) {
             const sym = resolveAlias(this.checker, this.checker.getShorthandAssignmentValueSymbol(p));
             if (sym) {
               const src = this.isRoot(sym) ? this.constNode(this.rootValue(sym)) : this.varNode(sym);
               this.flow.addEdge(src, this.propNode(p.name.text));
+              this.noteLiteralProperty(p.name.text, p.name);
             }
           }
         }
@@ -969,6 +972,41 @@ export class Collector {
     if (typeNode !== undefined ? !this.iterables.mayHold(this.checker.getTypeFromTypeNode(typeNode)) : !hasTypeWrapper(expr)) return;
     if (!this.iterables.containsExpr(expr, (n) => this.typing.typeAt(n))) return;
     this.flow.addValue(into(), BLOCKING_ITERABLE);
+  }
+
+  /** Values written as property `name` of an object literal (`run({ items: q })`), checked after the walk. */
+  private noteLiteralProperty(name: string, expr: ts.Expression): void {
+    const x = skipOuter(expr);
+    // A blocking iterable is a name, a property or a call's result; a literal, an arrow, arithmetic are not.
+    if (!ts.isIdentifier(x) && !ts.isPropertyAccessExpression(x) && !ts.isElementAccessExpression(x) && !ts.isCallExpression(x) && !ts.isNewExpression(x)) return;
+    let list = this.literalProps.get(name);
+    if (!list) this.literalProps.set(name, (list = []));
+    list.push(expr);
+  }
+  private literalProps = new Map<string, ts.Expression[]>();
+
+  /**
+   * `run({ items: q })` where run iterates `opts.items` (typed `Iterable<T>`): the property is the general-typed
+   * place the blocking iterable is handed to. BLOCKING_ITERABLE goes into the value's own node (so the solver sees
+   * that this literal passes one, as for an argument) and the property's. Types are asked only of literal
+   * properties whose name some iteration reads as a property (`for (const x of opts.items)`).
+   */
+  private literalPropertyHandOffs(): void {
+    if (this.literalProps.size === 0) return;
+    const iterated = new Set<string>();
+    for (const it of this.iterations) {
+      const e = skipOuter(it.iterable);
+      if (ts.isPropertyAccessExpression(e) && it.flow === this.propNodes.get(e.name.text)) iterated.add(e.name.text);
+    }
+    for (const name of iterated) {
+      for (const expr of this.literalProps.get(name) ?? []) {
+        const shorthand = ts.isShorthandPropertyAssignment(expr.parent) && expr.parent.name === expr;
+        if (!this.iterables.containsExpr(expr, (n) => this.typing.typeAt(n))) continue;
+        const own = shorthand ? this.varNode(resolveAlias(this.checker, this.checker.getShorthandAssignmentValueSymbol(expr.parent))!) : this.valueNode(expr);
+        if (own >= 0) this.flow.addValue(own, BLOCKING_ITERABLE);
+        this.flow.addValue(this.propNode(name), BLOCKING_ITERABLE);
+      }
+    }
   }
 
   /** `x = expr` / `o.p = expr`: a hand-off to x's or p's declared type. */
@@ -1243,6 +1281,7 @@ export class Collector {
         this.flow.onValue(cb, (t) => this.bindTarget(inner, t));
       }
       const fm = functionMethod(iface, name);
+      if ((fm === 'call' || fm === 'apply') && receiver && this.appliedBuiltin(site, fm, receiver, args)) return;
       if (fm !== undefined && receiver) {
         site.external = undefined;
         site.functionMethod = fm;
@@ -1289,6 +1328,49 @@ export class Collector {
       }
     }
     if (threadBlocker(decl, name, this.options.patch)) site.threadBlocker = { decl, name };
+  }
+
+  /**
+   * `Array.prototype.map.call(recv, cb)`, `Map.prototype.forEach.apply(recv, [cb])`: the known higher-order
+   * built-in read off a prototype, applied to `recv` — the same call as `recv.map(cb)`, whose callback the green
+   * built-in calls through the convention. `.apply` only with an array literal (without spreads): any other
+   * array hides which argument is the callback. False when `fn` is not such a built-in.
+   */
+  private appliedBuiltin(site: Site, how: 'call' | 'apply', fn: ts.Expression, args: readonly ts.Expression[]): boolean {
+    const m = skipOuter(fn);
+    if (!ts.isPropertyAccessExpression(m) || !ts.isPropertyAccessExpression(skipOuter(m.expression)) || (skipOuter(m.expression) as ts.PropertyAccessExpression).name.text !== 'prototype') return false;
+    const recv = args[0];
+    if (recv === undefined || ts.isSpreadElement(recv)) return false;
+    let own: readonly ts.Expression[];
+    if (how === 'call') own = args.slice(1);
+    else {
+      const list = args[1] === undefined ? undefined : skipOuter(args[1]);
+      if (args.length > 2 || list === undefined || !ts.isArrayLiteralExpression(list) || list.elements.some(ts.isSpreadElement)) return false;
+      own = list.elements;
+    }
+    const decl = this.symbolAt(m.name)?.declarations?.[0];
+    const iface = decl && !this.isOwn(decl) ? declaringInterface(decl) : undefined;
+    const hof = iface !== undefined ? higherOrderBuiltin(iface, m.name.text) : undefined;
+    if (hof === undefined || hof.name.endsWith('.from')) return false;
+    site.applied = { how, receiver: recv, args: own };
+    site.calleeExpr = m;
+    site.builtin = hof;
+    site.args = own.map((a) => (ts.isSpreadElement(a) ? this.elements.read(() => this.typing.typeAt(a.expression)) : this.valueNode(a)));
+    site.argExprs = own.map((a) => (ts.isSpreadElement(a) ? undefined : a));
+    const spread = own.findIndex(ts.isSpreadElement);
+    if (spread >= 0) site.spreadFrom = spread;
+    else delete site.spreadFrom;
+    const inner: Site = { node: site.node, container: site.container, callee: site.args[hof.callback] ?? -1, args: [], result: this.flow.newNode(), static: false, hot: false };
+    for (let i = 0; i < hof.elementParam; i++) inner.args.push(-1);
+    inner.args.push(this.receiverElements(recv));
+    if (hof.accumulates) this.accumulator(site, inner);
+    else this.flow.addEdge(inner.result, this.elem);
+    this.flow.onValue(inner.callee, (t) => this.bindTarget(inner, t));
+    if (!hof.accumulates) {
+      const out = this.declaredResult(decl, site.result);
+      if (out >= 0) this.flow.addEdge(this.receiverElements(recv), out);
+    }
+    return true;
   }
 
   /**

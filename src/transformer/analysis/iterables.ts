@@ -102,6 +102,32 @@ export class BlockingIterables {
     return props.length === 1 && (props[0]!.escapedName as string).startsWith('__@iterator@') && type.getCallSignatures().length === 0;
   }
 
+  /**
+   * Does a parameter declared with this type take an ordinary iterable to walk (`Iterable<T>`, `Iterable<T> |
+   * null`, a type parameter constrained to one, an interface with nothing but `[Symbol.iterator]`)? Not when it
+   * names a blocking iterable itself (its code knows it gets one), nor for `any`, `unknown`, `object` or an
+   * unconstrained type parameter (`console.log(q)`, `structuredClone(q)`: nothing says they iterate it).
+   */
+  iteratesPlainly(type: ts.Type): boolean {
+    return !this.contains(type) && this.namesIterable(type, 0);
+  }
+
+  private namesIterable(type: ts.Type, depth: number): boolean {
+    const f = type.flags;
+    if (depth > 4 || f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+    if (f & ts.TypeFlags.TypeParameter) {
+      const c = this.checker.getBaseConstraintOfType(type);
+      return c !== undefined && c !== type && this.namesIterable(c, depth + 1);
+    }
+    if (type.isUnionOrIntersection()) return type.types.some((t) => this.namesIterable(t, depth + 1));
+    if (!(f & ts.TypeFlags.Object)) return false;
+    const target = (type as ts.TypeReference).target ?? type;
+    const name = target.symbol?.name;
+    if (name !== undefined && GENERAL_ITERABLES.has(name) && !target.symbol?.declarations?.some((d) => !d.getSourceFile().hasNoDefaultLib)) return true;
+    const props = this.checker.getPropertiesOfType(type);
+    return props.length === 1 && (props[0]!.escapedName as string).startsWith('__@iterator@') && type.getCallSignatures().length === 0;
+  }
+
   private isBlocking(type: ts.Type): boolean {
     const target = (type as ts.TypeReference).target ?? type;
     const hit = this.cache.get(target);

@@ -81,6 +81,9 @@ export interface Site {
   reassignable?: boolean;
   /** A known higher-order built-in (its callback argument decides). */
   builtin?: BuiltinCall;
+  /** `Array.prototype.map.call(recv, cb)` / `.apply(recv, [cb])`: the built-in `builtin` applied to `receiver`, with
+   * `args` its own arguments as written (`args` of the site are their flow nodes). */
+  applied?: { how: 'call' | 'apply'; receiver: ts.Expression; args: readonly ts.Expression[] };
   /** `f.call(...)`/`f.apply(...)`: a call of the receiver; `f.bind(...)`: makes bound values of the receiver. */
   functionMethod?: 'call' | 'apply' | 'bind';
   /** The callee is declared outside the program's own sources (green callbacks passed to it need care). */

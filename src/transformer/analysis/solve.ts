@@ -14,6 +14,7 @@ import { BLOCKING_ITERABLE, type Container, type Iteration, type Reason, type Si
 import { analysisDiagnostic, type AnalysisCode } from './codes.js';
 import { higherOrderBuiltin, threadBlocker, type BuiltinCall } from './builtins.js';
 import { callbackUse, propertyCallbackUse, type CallbackUse } from './callbacks.js';
+import { findEscapingIterables } from './escaping-iterables.js';
 import { containerName, location, valueName } from './names.js';
 import type { Position } from './positions.js';
 
@@ -135,6 +136,11 @@ export class Solver {
     this.checkBinds();
     this.checkConstructs();
     this.checkCallbacks();
+    findEscapingIterables(this.col, (site, arg) => {
+      const text = arg.getText(site.container.sourceFile).replace(/\s+/g, ' ');
+      const args = { arg: text.length <= 40 ? text : text.slice(0, 37) + '...', callee: this.calleeText(site) };
+      this.report(analysisDiagnostic(arg, 'GL1006', args), site.container.sourceFile);
+    });
     this.checkThreadBlockers();
   }
 
@@ -211,7 +217,7 @@ export class Solver {
       return;
     }
     if (site.builtin) {
-      const cb = (site.node as ts.CallExpression).arguments?.[site.builtin.callback];
+      const cb = builtinArgument(site, site.builtin.callback);
       const v = this.firstGreen(col.flow.values(site.args[site.builtin.callback] ?? -1), (t) => this.callbackAllows(site, t));
       if (v === undefined) return;
       const pos = this.positionOf(cb, c, v);
@@ -367,7 +373,7 @@ export class Solver {
   }
 
   private callbackAllows(site: Site, v: number): boolean {
-    const arg = (site.node as ts.CallExpression).arguments?.[site.builtin!.callback];
+    const arg = builtinArgument(site, site.builtin!.callback);
     return arg === undefined || this.col.typing.accepts(this.col.typing.typeAt(arg), v);
   }
 
@@ -388,7 +394,8 @@ export class Solver {
       if (site.collectsBlocking && site.hot && site.hotTarget === undefined) return { kind: 'green', builtin: site.builtin.name };
       const cb = this.firstGreen(col.flow.values(site.args[site.builtin.callback] ?? -1), (t) => this.callbackAllows(site, t));
       if (cb === undefined && !(site.collectsBlocking && site.hot)) return this.unbounded(site);
-      return { kind: this.callbackDefinitelyGreen(site, site.builtin) ? 'green' : 'dynamic', builtin: site.builtin.name };
+      const kind = this.callbackDefinitelyGreen(site, site.builtin) ? 'green' : 'dynamic';
+      return site.applied ? { kind, builtin: site.builtin.name, applied: site.applied.how } : { kind, builtin: site.builtin.name };
     }
     const fixed = this.staticTargets(site);
     const anyGreen = fixed.some((t) => this.isGreenValue(t)) || this.firstGreen(this.flowTargets(site), (t) => this.calleeAllows(site, t)) !== undefined;
@@ -427,7 +434,7 @@ export class Solver {
 
   private callbackDefinitelyGreen(site: Site, b: BuiltinCall): boolean {
     if (site.collectsBlocking && site.hot && site.hotTarget === undefined) return true;
-    const arg = (site.node as ts.CallExpression).arguments?.[b.callback];
+    const arg = builtinArgument(site, b.callback);
     if (!arg) return true;
     const e = skipOuter(arg);
     if (!ts.isArrowFunction(e) && !ts.isFunctionExpression(e)) return false;
@@ -673,6 +680,11 @@ export class Solver {
       );
     }
   }
+}
+
+/** Argument `i` of a built-in as written: of the call, or of the built-in applied by `.call`/`.apply`. */
+function builtinArgument(site: Site, i: number): ts.Expression | undefined {
+  return site.applied ? site.applied.args[i] : (site.node as ts.CallExpression).arguments?.[i];
 }
 
 function index(map: Map<number, Site[]>, v: number, site: Site): void {

@@ -29,6 +29,9 @@ export interface CallSite {
   /** A known higher-order built-in called with a green callback (`Array.prototype.map`, `Map.prototype.forEach`,
    * `Array.from`, …): the emitter replaces it with the runtime's green equivalent of that name. */
   builtin?: string;
+  /** The built-in is applied to an explicit receiver (`Array.prototype.map.call(recv, cb)`, `.apply(recv, [cb])`):
+   * the emitter calls the runtime's `appliedBuiltins[builtin]` with the same `.call`/`.apply` arguments. */
+  applied?: 'call' | 'apply';
   /** The one target, when it is a function declaration the emitter can call through its generator directly. */
   direct?: ts.FunctionDeclaration;
 }

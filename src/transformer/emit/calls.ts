@@ -14,7 +14,7 @@
  */
 import ts from 'typescript';
 import type { CallSite } from '../analysis/types.js';
-import { builtins } from '../../runtime/builtins.js';
+import { appliedBuiltins, builtins } from '../../runtime/builtins.js';
 import { type EmitContext, type GenState, skipOuter, yieldStar } from './context.js';
 import type { Lexical } from './lexical.js';
 import { generatorName, privateCallee } from './private-methods.js';
@@ -181,6 +181,13 @@ export class CallRewriter {
       // Not a suspension: the bound function keeps the green form (`__gl.bind(f, thisArg, ...args)`).
       const recv = (ref.value as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
       return f.createCallExpression(ctx.helper('bind'), undefined, [recv, ...args]);
+    }
+    if (site.builtin !== undefined && site.applied !== undefined && appliedBuiltins[site.builtin] !== undefined) {
+      // `Array.prototype.map.call(recv, cb)` → `yield* __gl.appliedBuiltins["Array.prototype.map"].call(recv, cb)`:
+      // the same arguments, the built-in's green form in place of the built-in.
+      const fn = f.createElementAccessExpression(ctx.helper('appliedBuiltins'), f.createStringLiteral(site.builtin));
+      const how = site.applied === 'call' ? call() : f.createIdentifier('apply');
+      return yieldStar(f.createCallExpression(f.createPropertyAccessExpression(fn, how), undefined, args));
     }
     if (site.builtin !== undefined) {
       const staticOwner = site.builtin.includes('.prototype.') || site.builtin.startsWith('TypedArray.') ? undefined : site.builtin.split('.')[0]!;
