@@ -209,4 +209,26 @@ export function go(): void { Wire.send('a'); }
     expect(a.call('main.ts', 'send(s)')).toMatchObject({ kind: 'green', direct: expect.anything() });
     expect(a.call('main.ts', 'Wire.send(s)')).toMatchObject({ kind: 'green', direct: expect.anything() });
   });
+
+  it('a function returned by a spawned function is called through g.value / g.get() / a pool greenlet', () => {
+    const a = analyze(
+      {
+        'main.ts': `
+import { sleep, spawn } from 'greenlets';
+import { Pool } from 'greenlets/pool';
+function makeChecker(n: number): () => string { return () => { sleep(n); return String(n); }; }
+export function viaValue(): string { const g = spawn(() => makeChecker(1)); g.join(); return g.value!(); }
+export function viaGet(): string { return spawn(makeChecker, 2).get()(); }
+export function viaPool(p: Pool): string { return p.spawn(() => makeChecker(3)).get()(); }
+export function plainValue(): number | undefined { return spawn(() => 4).value; }
+`,
+      },
+      { greenlets: 'real' },
+    );
+    expect(a.call('main.ts', 'g.value!()')).toEqual({ kind: 'dynamic' });
+    expect(a.call('main.ts', 'spawn(makeChecker, 2).get()()')).toEqual({ kind: 'dynamic' });
+    expect(a.call('main.ts', 'p.spawn(() => makeChecker(3)).get()()')).toEqual({ kind: 'dynamic' });
+    expect(a.green('main.ts')).not.toContain('plainValue');
+    expect(a.diagnostics('main.ts')).toEqual([]);
+  });
 });
