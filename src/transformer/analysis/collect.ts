@@ -1156,6 +1156,13 @@ export class Collector {
       return;
     }
     const decls = sym?.declarations ?? [];
+    if (decls.length > 0 && decls.every((d) => this.isRuntimeValueProperty(d))) {
+      // `g.value!()`: a runtime property that holds what the program gave it (a spawned function's result).
+      site.callee = this.valueNode(expr);
+      this.flow.onValue(site.callee, (t) => this.bindTarget(site, t));
+      this.pushSite(site);
+      return;
+    }
     if (decls.length > 0 && decls.every((d) => !this.isOwn(d))) {
       this.externalCall(site, expr, sym!, decls[0]!, args);
       this.pushSite(site);
@@ -1180,6 +1187,13 @@ export class Collector {
     if (site.fixed) for (const t of site.fixed) this.bindTarget(site, t);
     else this.flow.onValue(site.callee, (t) => this.bindTarget(site, t));
     this.pushSite(site);
+  }
+
+  /** A getter or property of the runtime (Greenlet.value) rather than a method: calling it calls its value. */
+  private isRuntimeValueProperty(d: ts.Declaration): boolean {
+    // A property typed as a function is a method written another way (`declare get: () => T`): not this.
+    const valueLike = ts.isGetAccessorDeclaration(d) || (ts.isPropertyDeclaration(d) && d.type !== undefined && !ts.isFunctionTypeNode(d.type));
+    return valueLike && !this.isOwn(d) && this.options.acceptsGreen?.(d) === true;
   }
 
   /**
@@ -1446,6 +1460,11 @@ export class Collector {
       }
       if (forwarded === undefined) continue;
       const inner: Site = { node: site.node, container: site.container, callee: cb, result: this.flow.newNode(), static: false, hot: false, ...forwarded };
+      if (makesGreenlet(fnDecl)) {
+        // What fn returns comes back as the Greenlet's value: `g.value` (a property) and `g.get()` (an element).
+        this.flow.addEdge(inner.result, this.propNode('value'));
+        this.flow.addEdge(inner.result, this.elements.write(() => this.typing.typeAt(site.node)));
+      }
       this.flow.onValue(cb, (t) => this.bindTarget(inner, t));
     }
     const self = typeName(thisParam?.type);
@@ -1647,4 +1666,11 @@ export class Collector {
     }
     this.pendingHierarchy = [];
   }
+}
+
+/** A runtime declaration that runs the function it is given in a new Greenlet: spawn*, pool.spawn, new Greenlet. */
+function makesGreenlet(decl: ts.SignatureDeclaration): boolean {
+  if (ts.isConstructorDeclaration(decl)) return ts.isClassLike(decl.parent) && decl.parent.name?.text === 'Greenlet';
+  const t = decl.type;
+  return t !== undefined && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && t.typeName.text === 'Greenlet';
 }

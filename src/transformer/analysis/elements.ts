@@ -139,16 +139,27 @@ export class ElementFields {
     if (this.compatible(read.type, t)) this.flow.addEdge(k, read.node);
   }
 
+  /**
+   * Assignable one way or the other, member by member of a union: a tuple's element type is the union of its
+   * members' (`[['a', (n) => S.A]]` given to `new Map<string, (n: number) => S>` is `string | ((n: number) =>
+   * S.A)`), and the function in it is narrower than the read's type while the union as a whole is neither.
+   */
+  private overlaps(readType: ts.Type, keyType: ts.Type): boolean {
+    const reads = readType.isUnion() ? readType.types : [readType];
+    const keys = keyType.isUnion() ? keyType.types : [keyType];
+    return reads.some((r) =>
+      this.typing.canHoldFunction(r) &&
+      keys.some((k) => this.typing.canHoldFunction(k) && (this.checker.isTypeAssignableTo(k, r) || this.checker.isTypeAssignableTo(r, k))),
+    );
+  }
+
   private compat = new Map<ts.Type, Map<ts.Type, boolean>>();
   private compatible(readType: ts.Type, keyType: ts.Type): boolean {
     let m = this.compat.get(readType);
     if (m === undefined) this.compat.set(readType, (m = new Map()));
     let r = m.get(keyType);
     if (r === undefined) {
-      r =
-        readType === keyType ||
-        (this.typing.canHoldFunction(readType) &&
-          (this.checker.isTypeAssignableTo(keyType, readType) || this.checker.isTypeAssignableTo(readType, keyType)));
+      r = readType === keyType || (this.typing.canHoldFunction(readType) && this.overlaps(readType, keyType));
       m.set(keyType, r);
     }
     return r;

@@ -23,6 +23,8 @@ const MODELLED = [
   'from', 'of', 'call', 'apply', 'bind',
   // thread blockers
   'wait',
+  // Greenlet.value, which holds what the spawned function returned (a function, sometimes)
+  'value',
 ];
 
 export class MemberNames {

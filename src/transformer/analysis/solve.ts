@@ -404,7 +404,9 @@ export class Solver {
     if (site.static && !site.reassignable && fixed.length > 0 && (site.fixed !== undefined || fixed.length === 1) && fixed.every((t) => this.isGreenValue(t))) {
       const kind: CallKind = 'green';
       const only = fixed.length === 1 ? col.values[fixed[0]!]! : undefined;
-      if (only?.kind === 'fn' && ts.isFunctionDeclaration(only.node) && !site.fixed) return { kind, direct: only.node };
+      if (only?.kind === 'fn' && ts.isFunctionDeclaration(only.node) && !site.fixed && inScopeOf(only.node, site.node)) {
+        return { kind, direct: only.node };
+      }
       return { kind };
     }
     return { kind: 'dynamic' };
@@ -685,6 +687,17 @@ export class Solver {
 /** Argument `i` of a built-in as written: of the call, or of the built-in applied by `.call`/`.apply`. */
 function builtinArgument(site: Site, i: number): ts.Expression | undefined {
   return site.applied ? site.applied.args[i] : (site.node as ts.CallExpression).arguments?.[i];
+}
+
+/**
+ * Whether `node` lies inside the scope where `decl`'s generator (`f$green`, emitted beside it) is a name: a call
+ * reaching the declaration through a namespace object (`Wire.send()` outside `namespace Wire`) must go through
+ * `[GREEN]`. A declaration in a case clause is scoped to the whole case block.
+ */
+function inScopeOf(decl: ts.FunctionDeclaration, node: ts.Node): boolean {
+  const scope = ts.isCaseOrDefaultClause(decl.parent) ? decl.parent.parent : decl.parent;
+  for (let n: ts.Node | undefined = node; n !== undefined; n = n.parent) if (n === scope) return true;
+  return false;
 }
 
 function index(map: Map<number, Site[]>, v: number, site: Site): void {

@@ -173,4 +173,62 @@ export function f(urls: string[], m: Map<string, number>, s: Set<string>, t: Uin
     expect(a.call('main.ts', 'urls.map((u) => u.length)')).toBe('plain');
     expect(a.call('main.ts', 'urls.map(get)')).toEqual({ kind: 'dynamic', builtin: 'Array.prototype.map' });
   });
+
+  it('new Map([[key, fn]]): a handler narrower than the Map\'s value type (it returns an enum member) is still read by get()', () => {
+    // The tuple's element type is `string | ((n: number) => State.Open)`: neither it nor the Map's value type
+    // `(n: number) => State` is assignable to the other as a whole; its function member is.
+    const a = analyze({
+      'main.ts': `
+import { sleep } from 'greenlets';
+enum State { Open = 'open', Closed = 'closed' }
+const handlers = new Map<string, (n: number) => State>([
+  ['open', (n) => { sleep(n); return State.Open; }],
+]);
+export function step(k: string): State | undefined { return handlers.get(k)?.(1); }
+`,
+    });
+    expect(a.green('main.ts')).toContain('step');
+    expect(a.call('main.ts', 'handlers.get(k)?.(1)')).toEqual({ kind: 'dynamic' });
+  });
+
+  it('a namespace function called through the namespace object: a direct generator call only inside the namespace', () => {
+    const a = analyze({
+      'main.ts': `
+import { sleep } from 'greenlets';
+namespace Wire {
+  export function send(s: string): void { sleep(0); }
+  export function twice(s: string): void { send(s); Wire.send(s); }
+}
+export function go(): void { Wire.send('a'); }
+`,
+    });
+    const outside = a.call('main.ts', "Wire.send('a')");
+    expect(outside).not.toBe('plain');
+    // send$green is a name only inside the namespace's function: outside, the call goes through [GREEN].
+    expect(outside).toEqual({ kind: 'green' });
+    expect(a.call('main.ts', 'send(s)')).toMatchObject({ kind: 'green', direct: expect.anything() });
+    expect(a.call('main.ts', 'Wire.send(s)')).toMatchObject({ kind: 'green', direct: expect.anything() });
+  });
+
+  it('a function returned by a spawned function is called through g.value / g.get() / a pool greenlet', () => {
+    const a = analyze(
+      {
+        'main.ts': `
+import { sleep, spawn } from 'greenlets';
+import { Pool } from 'greenlets/pool';
+function makeChecker(n: number): () => string { return () => { sleep(n); return String(n); }; }
+export function viaValue(): string { const g = spawn(() => makeChecker(1)); g.join(); return g.value!(); }
+export function viaGet(): string { return spawn(makeChecker, 2).get()(); }
+export function viaPool(p: Pool): string { return p.spawn(() => makeChecker(3)).get()(); }
+export function plainValue(): number | undefined { return spawn(() => 4).value; }
+`,
+      },
+      { greenlets: 'real' },
+    );
+    expect(a.call('main.ts', 'g.value!()')).toEqual({ kind: 'dynamic' });
+    expect(a.call('main.ts', 'spawn(makeChecker, 2).get()()')).toEqual({ kind: 'dynamic' });
+    expect(a.call('main.ts', 'p.spawn(() => makeChecker(3)).get()()')).toEqual({ kind: 'dynamic' });
+    expect(a.green('main.ts')).not.toContain('plainValue');
+    expect(a.diagnostics('main.ts')).toEqual([]);
+  });
 });
