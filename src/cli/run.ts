@@ -52,7 +52,9 @@ export async function runCommand(argv: string[]): Promise<number | undefined> {
 
   let check: Awaited<ReturnType<typeof installLoader>>;
   try {
-    check = await installLoader(options);
+    // The entry announces its own end (markEntryEnd): at the end of its body, before the microtasks that would
+    // run the greenlets it left ready (gevent never runs those), where the import's promise settles only later.
+    check = await installLoader(options, process.cwd(), true);
   } catch (e) {
     return optionError(e, 'run');
   }
@@ -75,6 +77,7 @@ export async function runCommand(argv: string[]): Promise<number | undefined> {
   // As in gevent, greenlets still sleeping when the main module ends do not keep the program alive
   // (MAIN_MODULE_ENDED in src/runtime/hub.ts; an event, so it reaches the runtime copy the program loaded).
   // Not for a CommonJS entry: it cannot block at its top level, so `spawn(main)` is how it starts its work.
+  // (An entry the loader marked has emitted it already; the hub listens once.)
   if (entryIsModule(entry)) EventEmitter.prototype.emit.call(process, 'greenlets:main-module-ended');
   return undefined;
 }

@@ -176,6 +176,7 @@ export class Group implements Iterable<Greenlet<any>> {
    */
   applyAsync<A extends unknown[], R>(fn: (...args: A) => R, args?: A, callback?: (result: R) => unknown): Greenlet<R> {
     checkFunction(fn, 'applyAsync');
+    checkCallback(callback, 'applyAsync(fn, args, callback)');
     const argv = (args ?? EMPTY) as A;
     if (this.full()) return Greenlet.spawn(applyThenCallback as never, this, fn, argv, callback) as Greenlet<R>;
     const g = spawnNow(this, fn, argv);
@@ -186,6 +187,7 @@ export class Group implements Iterable<Greenlet<any>> {
   /** map() in a new greenlet, which is returned; its value is the list. `callback(list)` runs in it after. */
   mapAsync<T, R>(fn: (item: T) => R, iterable: Iterable<T>, callback?: (results: R[]) => unknown): Greenlet<R[]> {
     checkFunction(fn, 'mapAsync');
+    checkCallback(callback, 'mapAsync(fn, iterable, callback)');
     return Greenlet.spawn(mapThenCallback as never, this, fn, iterable, callback) as Greenlet<R[]>;
   }
 
@@ -208,6 +210,14 @@ export class Group implements Iterable<Greenlet<any>> {
 
 function checkFunction(fn: unknown, who: string): void {
   if (typeof fn !== 'function') throw new TypeError(`${who}() needs a function to apply; got ${String(fn)}`);
+}
+
+// gevent's callback is usually passed as callback=...; the options object a TypeScript user may write for it
+// would otherwise reach the callback greenlet and fail there, far from the call, as "fn.apply is not a function".
+function checkCallback(callback: unknown, form: string): void {
+  if (callback == null || typeof callback === 'function') return;
+  const given = typeof callback === 'object' ? 'an object' : String(callback);
+  throw new TypeError(`${form}: callback must be a function, passed positionally; got ${given}`);
 }
 
 /** spawn() of a group that is not full: runs the green form plainly, which does not suspend then. */

@@ -81,6 +81,18 @@ export class Hub {
   private draining = false;
   private idlers: Array<() => void> = [];
   private idleScheduled = false;
+  /**
+   * What was ready when the main greenlet finished a module body, held out of the ring until the hub next drains.
+   * gevent's program ends when its main greenlet returns, so the greenlets still ready then never run; here the
+   * entry module's end reaches the hub in microtasks after its body (MAIN_MODULE_ENDED), so they must wait for it.
+   */
+  private parked: Runnable[] | null = null;
+  /** The setImmediate that drains the parked runnables when the program goes on (the next module's body). */
+  private parkedDrain: ReturnType<typeof setImmediate> | null = null;
+  /** The main module has ended and main is idle (_releaseProcess has run). */
+  private exiting = false;
+  /** The main module has just ended: the hub runs nothing until Node's loop is known to go on (_releaseProcess). */
+  private holding = false;
 
   constructor() {
     this.main = new MainGreenlet();
@@ -90,7 +102,75 @@ export class Hub {
       this.monitoring = monitorEnabled();
     });
     process.on('beforeExit', this.onBeforeExit);
-    if (mainModuleEnded && this.main._gen === null) this.timers.releaseProcess();
+    if (mainModuleEnded && this.main._gen === null) this._releaseProcess();
+  }
+
+  /** @internal The main module has ended and main is idle: sleeping and ready greenlets alone do not keep the
+   * process alive (as in gevent, whose program ends with its main greenlet). */
+  _releaseProcess(): void {
+    if (this.exiting) return;
+    this.exiting = true;
+    this.timers.releaseProcess();
+    if (this.parkedDrain !== null) clearImmediate(this.parkedDrain);
+    this.parkedDrain = null;
+    // Nothing the hub holds may run until Node's loop is known to turn again, which it does only if something
+    // else (a server, a Node timer) holds the process. Node runs the immediates queued in this turn, and at the
+    // turn's end the timers that are due, whether or not anything holds it; an immediate queued from an immediate
+    // runs in the next turn only. That one marks the next turn; a timer (unref'd, so it holds nothing) ends the
+    // hold once it has. Greenlets are not run from the immediates themselves: Node does not arm a timer made in
+    // the callback of an unref'd immediate (sleep() there would not wake).
+    this.holding = true;
+    let nextTurn = false;
+    setImmediate(() => {
+      setImmediate(() => {
+        nextTurn = true;
+      }).unref();
+    }).unref();
+    const endHold = (): void => {
+      if (!nextTurn) {
+        setTimeout(endHold, 1).unref();
+        return;
+      }
+      this.holding = false;
+      this.drain();
+    };
+    setTimeout(endHold, 1).unref();
+  }
+
+  /** @internal The main greenlet finished a module body (before its promise settles): hold back what is ready. */
+  _parkReady(): void {
+    const count = this.count;
+    if (count === 0) return;
+    const ring = this.ring;
+    const mask = ring.length - 1;
+    const held = this.parked ?? [];
+    for (let i = 0; i < count; i++) {
+      const at = (this.head + i) & mask;
+      held.push(ring[at]!);
+      ring[at] = undefined;
+    }
+    this.head = 0;
+    this.count = 0;
+    this.parked = held;
+    if (this.parkedDrain === null && !this.holding) this.parkedDrain = setImmediate(this.drain);
+  }
+
+  /** Put the parked runnables back at the front of the ring, ahead of anything queued since. */
+  private unpark(): void {
+    const held = this.parked!;
+    this.parked = null;
+    if (this.parkedDrain !== null) clearImmediate(this.parkedDrain);
+    this.parkedDrain = null;
+    const mask = this.ring.length - 1;
+    for (let i = 0; i < this.count; i++) {
+      const at = (this.head + i) & mask;
+      held.push(this.ring[at]!);
+      this.ring[at] = undefined;
+    }
+    this.head = 0;
+    this.count = 0;
+    for (const r of held) this.push(r);
+    this.armed = true;
   }
 
   get pendingCount(): number {
@@ -205,7 +285,8 @@ export class Hub {
   }
 
   private drain = (): void => {
-    if (this.draining) return;
+    if (this.draining || this.holding) return;
+    if (this.parked !== null) this.unpark();
     this.draining = true;
     try {
       this.run();
@@ -363,12 +444,13 @@ process.once(MAIN_MODULE_ENDED, () => {
   mainModuleEnded = true;
   // A CommonJS entry cannot await its blocking top-level code: main's body may still be running. Then the
   // process is released when that body ends (mainBodyEnded).
-  if (theHub !== null && theHub.main._gen === null) theHub.timers.releaseProcess();
+  if (theHub !== null && theHub.main._gen === null) theHub._releaseProcess();
 });
 
 /** The main greenlet finished a module body: if the main module has already ended, nothing holds the process. */
 export function mainBodyEnded(hub: Hub): void {
-  if (mainModuleEnded) hub.timers.releaseProcess();
+  hub._parkReady();
+  if (mainModuleEnded) hub._releaseProcess();
 }
 
 let theHub: Hub | null = null;

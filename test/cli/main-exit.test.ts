@@ -1,7 +1,8 @@
 /**
  * When the main module of `greenlets run` ends, greenlets still sleeping no longer keep the process alive — gevent
  * exits there — while whatever else holds Node's loop (a server, a plain timer) still does, and greenlets go on
- * running beside it. fixtures/twins/main_exit compares the first case with real gevent line by line.
+ * running beside it. Greenlets that are ready when main ends do not run either (gevent never switches to them).
+ * fixtures/twins/main_exit and exit_order compare these with real gevent line by line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { greenlets, removeTemp, tempDir, writeFiles } from './support.js';
@@ -35,6 +36,14 @@ function main(): void {
 }
 spawn(main);
 `,
+    'ready.ts': `import { spawn, sleep, spawnLater } from 'greenlets';
+spawn(() => {
+  for (;;) sleep(0);
+});
+spawn(() => console.log('never printed: ready when main ended'));
+spawnLater(0, () => console.log('never printed: due when main ended'));
+console.log('main done');
+`,
     'held.ts': `import { spawn, sleep } from 'greenlets';
 let ticks = 0;
 spawn(() => {
@@ -62,6 +71,15 @@ describe('the end of the main module', () => {
     expect(r.stdout).toBe('main done\n');
     expect(r.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(50_000);
+  });
+
+  it('lets the process exit at once with greenlets ready to run, one of them looping on sleep(0)', async () => {
+    const started = Date.now();
+    const r = await greenlets(['run', 'ready.ts'], { cwd: dir, timeout: 30_000 });
+    expect(r.stdout).toBe('main done\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(25_000);
   });
 
   it('does not end a CommonJS program, which can only start its blocking work with spawn()', async () => {

@@ -782,6 +782,15 @@ describe('apply and applyAsync', () => {
       expect(got).toEqual([49]);
     });
   });
+  it('applyAsync() and mapAsync() refuse a callback that is not a function at the call, not in a greenlet', () => {
+    const p = new Pool(2);
+    const options = { callback: (v: number) => v } as unknown as (v: number) => number;
+    expect(() => p.applyAsync(sqr, [2], options)).toThrow(
+      /applyAsync\(fn, args, callback\): callback must be a function, passed positionally; got an object/,
+    );
+    expect(() => p.mapAsync(sqr, [1], 'later' as never)).toThrow(/mapAsync\(fn, iterable, callback\): .* got later/);
+    expect(p.size).toBe(0);
+  });
 });
 
 describe('map and mapAsync', () => {
