@@ -139,20 +139,23 @@ export class Hub {
 
   /** @internal The main greenlet finished a module body (before its promise settles): hold back what is ready. */
   _parkReady(): void {
-    const count = this.count;
-    if (count === 0) return;
+    if (this.count === 0) return;
+    this.parked = this.takeRing(this.parked ?? []);
+    if (this.parkedDrain === null && !this.holding) this.parkedDrain = setImmediate(this.drain);
+  }
+
+  /** Move everything queued in the ring, in order, to the end of `into`, leaving the ring empty. */
+  private takeRing(into: Runnable[]): Runnable[] {
     const ring = this.ring;
     const mask = ring.length - 1;
-    const held = this.parked ?? [];
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < this.count; i++) {
       const at = (this.head + i) & mask;
-      held.push(ring[at]!);
+      into.push(ring[at]!);
       ring[at] = undefined;
     }
     this.head = 0;
     this.count = 0;
-    this.parked = held;
-    if (this.parkedDrain === null && !this.holding) this.parkedDrain = setImmediate(this.drain);
+    return into;
   }
 
   /** Put the parked runnables back at the front of the ring, ahead of anything queued since. */
@@ -161,15 +164,7 @@ export class Hub {
     this.parked = null;
     if (this.parkedDrain !== null) clearImmediate(this.parkedDrain);
     this.parkedDrain = null;
-    const mask = this.ring.length - 1;
-    for (let i = 0; i < this.count; i++) {
-      const at = (this.head + i) & mask;
-      held.push(this.ring[at]!);
-      this.ring[at] = undefined;
-    }
-    this.head = 0;
-    this.count = 0;
-    for (const r of held) this.push(r);
+    for (const r of this.takeRing(held)) this.push(r);
     this.armed = true;
   }
 
