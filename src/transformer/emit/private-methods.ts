@@ -11,7 +11,7 @@
  */
 import ts from 'typescript';
 import { type EmitContext, skipOuter } from './context.js';
-import { formalLength } from './scan.js';
+import { wrapperParameters } from './scan.js';
 
 /** The private method `name` refers to, when it is a method with a body the analysis made green. */
 export function greenPrivateMethod(ctx: EmitContext, name: ts.PrivateIdentifier): ts.MethodDeclaration | undefined {
@@ -40,10 +40,7 @@ export function privateCallee(ctx: EmitContext, node: ts.CallExpression | ts.Tag
 export function plainPrivateMethod(ctx: EmitContext, node: ts.MethodDeclaration, owner: string): ts.MethodDeclaration {
   const f = ctx.factory;
   const name = node.name as ts.PrivateIdentifier;
-  const params = node.parameters
-    .filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))
-    .slice(0, formalLength(node.parameters))
-    .map((p, i) => f.createParameterDeclaration(undefined, undefined, ts.isIdentifier(p.name) ? p.name.text : `_${i}`));
+  const params = wrapperParameters(f, node.parameters);
   const gen = f.createPropertyAccessExpression(f.createThis(), generatorName(f, name));
   const run = f.createCallExpression(ctx.helper('runPlain'), undefined, [
     f.createCallExpression(f.createPropertyAccessExpression(gen, 'apply'), undefined, [f.createThis(), f.createIdentifier('arguments')]),

@@ -19,7 +19,7 @@ import { bodyDefaults } from '../analysis/defaults.js';
 import { CallRewriter } from './calls.js';
 import { type EmitContext, GenState, skipOuter, skipParens, yieldStar } from './context.js';
 import { collectForPattern, lowerArrayAssignment, lowerElementPattern, lowerForOf, lowerSpread } from './iterations.js';
-import { formalLength, inferredName, lexicalUses } from './scan.js';
+import { formalLength, inferredName, lexicalUses, wrapperParameters } from './scan.js';
 import { type Lexical, lexicalCapture, visitLexical } from './lexical.js';
 import { EmitError, describeNode } from './emit-error.js';
 import { generatorName, greenPrivateMethod, isCalled, plainPrivateMethod, privateMethodValue } from './private-methods.js';
@@ -371,10 +371,7 @@ export class Rewriter {
     ts.setOriginalNode(gen, node);
     // The plain wrapper keeps the name, the export and the hoisting; it goes to the end of the scope so the
     // generator keeps the original lines.
-    const wrapperParams = node.parameters
-      .filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))
-      .slice(0, formalLength(node.parameters))
-      .map((p, i) => f.createParameterDeclaration(undefined, undefined, ts.isIdentifier(p.name) ? p.name.text : `_${i}`));
+    const wrapperParams = wrapperParameters(f, node.parameters);
     const wrapper = f.createFunctionDeclaration(
       node.modifiers?.filter((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword),
       undefined,

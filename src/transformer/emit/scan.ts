@@ -103,3 +103,11 @@ export function someCall(node: ts.Node, pred: (n: ts.Node) => boolean): ts.Node 
   walk(node);
   return found;
 }
+
+/** A plain wrapper's parameter list: the original's names (`_i` for a pattern), as many as its `length`. */
+export function wrapperParameters(f: ts.NodeFactory, params: ts.NodeArray<ts.ParameterDeclaration>): ts.ParameterDeclaration[] {
+  return params
+    .filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))
+    .slice(0, formalLength(params))
+    .map((p, i) => f.createParameterDeclaration(undefined, undefined, ts.isIdentifier(p.name) ? p.name.text : `_${i}`));
+}
