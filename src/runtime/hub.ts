@@ -283,6 +283,7 @@ export class Hub {
     if (this.draining || this.holding) return;
     if (this.parked !== null) this.unpark();
     this.draining = true;
+    this.timers.nextBatch();
     try {
       this.run();
     } finally {

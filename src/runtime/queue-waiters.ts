@@ -42,9 +42,9 @@ export function startTimer(hub: Hub, seconds: number | null, g: Greenlet<any>): 
   return seconds === null ? null : hub.timers.add(seconds, timerFired, g);
 }
 
-/** True once the timer has fired: the heap removes an entry (index -1) before running its callback. */
+/** True once the timer has fired: the heap takes an entry off its slot before running its callback. */
 export function expired(t: TimerEntry | null): boolean {
-  return t !== null && t.index < 0;
+  return t !== null && !t.pending;
 }
 
 /**

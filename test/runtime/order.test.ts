@@ -73,6 +73,45 @@ describe('order', () => {
     });
   });
 
+  it('sleeps of one length started in one batch wake together, however long the batch ran between them', async () => {
+    // `stall` ms of CPU between the two sleeps stands in for a garbage collection or a busy machine
+    const wakeOrder = function* (stall: number) {
+      const log: string[] = [];
+      const started: number[] = [];
+      const woke: number[] = [];
+      const a = spawn(
+        gf(function* () {
+          started.push(performance.now());
+          yield* G(sleep)(0.03);
+          woke.push(performance.now());
+          log.push('a woke');
+          yield* G(sleep)(0);
+          log.push('a after a turn');
+        }),
+      );
+      const b = spawn(
+        gf(function* () {
+          const end = performance.now() + stall;
+          while (performance.now() < end);
+          started.push(performance.now());
+          yield* G(sleep)(0.03);
+          woke.push(performance.now());
+          log.push('b woke');
+        }),
+      );
+      yield* G(joinall)([a, b]);
+      // never early
+      expect(woke[0] - started[0]).toBeGreaterThanOrEqual(30);
+      expect(woke[1] - started[1]).toBeGreaterThanOrEqual(30);
+      return log;
+    };
+    await run(function* () {
+      expect(yield* wakeOrder(3)).toEqual(['a woke', 'b woke', 'a after a turn']);
+      // a batch that ran longer than 10 ms is not one moment any more: a wakes on its own time
+      expect(yield* wakeOrder(25)).toEqual(['a woke', 'a after a turn', 'b woke']);
+    });
+  });
+
   it('idle() resumes only after pending sleep(0) work has run', async () => {
     await run(function* () {
       const log: string[] = [];
