@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Greenlet, getHub, getcurrent, joinall, sleep, spawn } from '../../src/index.js';
-import { Local } from '../../src/local.js';
+import { Local, local } from '../../src/local.js';
 import { G, M, gf, run } from '../helpers/green.js';
 
 setFlagsFromString('--expose-gc');
@@ -78,6 +78,10 @@ describe('Local', () => {
       expect(log).toEqual(['1:1', '2:2', '3:3', '1:11', '2:12', '3:13', '1:21', '2:22', '3:23']);
       expect(l.n).toBeUndefined();
     });
+  });
+
+  it('is also exported under gevent\'s spelling, local', () => {
+    expect(local).toBe(Local);
   });
 
   it('refuses initialisation arguments to Local itself, saying to subclass it (test_create_local_subclass_init_args)', () => {
