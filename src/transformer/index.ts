@@ -18,6 +18,7 @@ import { ProjectProgram } from './project-program.js';
 import { rekeyAnalysis } from './emit/rekey.js';
 import { tsDiagnostics } from './emit/ts-diagnostics.js';
 import { rewriteUnemitted } from './emit/unemitted.js';
+import { emitsEsModules, importRequireTransformer } from './emit/import-require.js';
 
 export type { GreenletsDiagnostic, TransformOptions, TransformResult, PatchOptions } from './api.js';
 export { formatDiagnostic, filterDiagnostics } from './diagnostics.js';
@@ -162,7 +163,7 @@ export function transform(code: string, fileName: string, options: TransformOpti
       fileName,
       compilerOptions,
       reportDiagnostics: true,
-      transformers: { before: [before] },
+      transformers: { before: emitsEsModules(compilerOptions) ? [before, importRequireTransformer] : [before] },
     });
   } catch (e) {
     diagnostics.push({

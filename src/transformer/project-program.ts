@@ -16,6 +16,7 @@ import { filterDiagnostics } from './diagnostics.js';
 import { createGreenletsTransformer } from './emit/transformer.js';
 import { rekeyAnalysis } from './emit/rekey.js';
 import { tsDiagnostics } from './emit/ts-diagnostics.js';
+import { importRequireTransformer } from './emit/import-require.js';
 import { nodeTypesRoot } from '../integrations/package-info.js';
 import { isPathSpecifier, resolveTsStyle } from '../integrations/ts-resolve.js';
 
@@ -404,7 +405,7 @@ export class ProjectProgram {
         fileName,
         compilerOptions: this.emitOptions(format),
         reportDiagnostics: true,
-        transformers: { before: [before] },
+        transformers: { before: format === 'module' ? [before, importRequireTransformer] : [before] },
       });
     } catch (e) {
       diagnostics.push({

@@ -91,6 +91,10 @@ beforeAll(() => {
     'cjs/main.ts': `import { spawn, joinall, sleep } from 'greenlets';\nconst { twice } = require('./lib');\nconst tool = require('./tool.cts');\nfunction work(n: number): number {\n  sleep(0.001 * n);\n  return twice(n);\n}\n// CommonJS cannot block at the top level, and (as in gevent) sleeping greenlets do not keep the program alive\n// once the main module has ended: a plain timer holds the loop until main is done.\nconst hold = setInterval(() => {}, 1000);\nfunction main(): void {\n  const gs = [1, 2, 3].map((n) => spawn(work, n));\n  joinall(gs);\n  console.log('cjs', gs.map((g) => g.value).join(','), tool.name, typeof module, typeof __filename);\n  clearInterval(hold);\n}\nspawn(main);\n`,
     'cjs/lib.ts': 'export function twice(n: number): number {\n  return n * 2;\n}\n',
     'cjs/tool.cts': `export const name = 'tool';\n`,
+    // ES imports make it an ES module to Node whatever tsconfig says; import-equals must still bind
+    'esm-require/package.json': '{"name": "esm-require"}\n',
+    'esm-require/tsconfig.json': '{"compilerOptions": {"module": "commonjs", "strict": true, "esModuleInterop": true}}\n',
+    'esm-require/main.ts': `import { sleep, spawn } from 'greenlets';\nimport path = require('node:path');\nimport fs = require('node:fs');\nimport os = require('node:os');\nexport import util = require('node:util');\nlet st: fs.Stats | undefined;\nfunction base(p: string): string {\n  sleep(0.001);\n  return path.basename(p);\n}\nconsole.log(spawn(base, '/a/b.txt').get(), typeof util.format, st === undefined, typeof os.EOL);\n`,
   });
 });
 afterAll(() => removeTemp(dir));
@@ -186,6 +190,13 @@ describe.concurrent('greenlets run', () => {
     const quiet = await greenlets(['run', '--diagnostics', 'error', 'warn.ts'], { cwd: dir, env: { GREENLETS_CACHE_DIR: path.join(dir, '.cache-quiet') } });
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
+  });
+
+  it('binds `import x = require()` in a file Node runs as an ES module (TypeScript\'s ES output drops it)', async () => {
+    const r = await greenlets(['run', 'esm-require/main.ts'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('b.txt function true string\n');
+    expect(r.code).toBe(0);
   });
 
   it('runs CommonJS: .ts in a "type": "commonjs" package, require() of .ts and .cts files', async () => {
