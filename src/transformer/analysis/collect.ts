@@ -1037,6 +1037,18 @@ export class Collector {
     return n;
   }
 
+  /**
+   * `queues.map(drain)` where drain takes an `Iterable<T>`: a higher-order built-in hands each element of its
+   * receiver to the callback, so when the elements are blocking iterables and `p`'s type is general, the read of
+   * the elements (the callback's argument) gets BLOCKING_ITERABLE, as a direct `drain(q)` would.
+   */
+  private elementHandOff(holder: ts.Expression, p: ts.ParameterDeclaration, src: number): number {
+    if (src < 0 || !this.generalParameter(p)) return src;
+    const elem = this.elements.elementType(this.typing.typeAt(holder));
+    if (elem !== undefined && this.iterables.contains(elem)) this.flow.addValue(src, BLOCKING_ITERABLE);
+    return src;
+  }
+
   /** Can a blocking iterable be passed to `p` under a more general type? From its annotation; an unannotated
    * parameter of a declaration is `any` (an arrow's takes its type from where it is passed: not asked). */
   private generalParameter(p: ts.ParameterDeclaration): boolean {
@@ -1289,7 +1301,9 @@ export class Collector {
         const cb = site.args[hof.callback] ?? -1;
         const inner: Site = { node: site.node, container: site.container, callee: cb, args: [], result: this.flow.newNode(), static: false, hot: false };
         for (let i = 0; i < hof.elementParam; i++) inner.args.push(-1);
-        inner.args.push(this.receiverElements(hof.name.endsWith('.from') ? args[0] : receiver));
+        const holder = hof.name.endsWith('.from') ? args[0] : receiver;
+        inner.args.push(this.receiverElements(holder));
+        if (holder !== undefined) inner.elementsOf = { holder, arg: hof.elementParam };
         if (hof.accumulates) this.accumulator(site, inner);
         else this.flow.addEdge(inner.result, this.elem);
         this.flow.onValue(cb, (t) => this.bindTarget(inner, t));
@@ -1377,6 +1391,7 @@ export class Collector {
     const inner: Site = { node: site.node, container: site.container, callee: site.args[hof.callback] ?? -1, args: [], result: this.flow.newNode(), static: false, hot: false };
     for (let i = 0; i < hof.elementParam; i++) inner.args.push(-1);
     inner.args.push(this.receiverElements(recv));
+    inner.elementsOf = { holder: recv, arg: hof.elementParam };
     if (hof.accumulates) this.accumulator(site, inner);
     else this.flow.addEdge(inner.result, this.elem);
     this.flow.onValue(inner.callee, (t) => this.bindTarget(inner, t));
@@ -1614,7 +1629,9 @@ export class Collector {
       const pn = ts.isIdentifier(p.name) ? this.paramNode(p) : -1;
       const spread = spreadFrom >= 0 && ai >= spreadFrom;
       let src = spread ? (args[spreadFrom] ?? this.elements.all) : ai < args.length ? args[ai]! : -1;
-      if (pn >= 0 && !spread && ai < args.length) src = this.argumentHandOff(site, args, ai, exprs[ai], p, src);
+      if (pn >= 0 && !spread && ai < args.length) {
+        src = site.elementsOf?.arg === ai ? this.elementHandOff(site.elementsOf.holder, p, src) : this.argumentHandOff(site, args, ai, exprs[ai], p, src);
+      }
       if (pn >= 0) this.flow.addEdge(src, pn);
       else if (src >= 0) this.bindName(p.name, src);
     }

@@ -69,6 +69,9 @@ export interface Site {
   /** The argument expressions, aligned with `args` (undefined: a spread, or an argument made up by the
    * analysis): their types say whether a blocking iterable is handed to a parameter of a general type. */
   argExprs?: Array<ts.Expression | undefined>;
+  /** A higher-order built-in's call of its callback: the container whose elements the callback is given (its
+   * argument at `elementArg`), so a blocking iterable among them is handed on to a parameter of general type. */
+  elementsOf?: { holder: ts.Expression; arg: number };
   /** Where the targets' return values go (the call's result, or the callback results of a built-in). */
   result: number;
   /** A call to a root: how it is emitted; `when`: the root blocks only when given green functions at these
