@@ -196,7 +196,7 @@ export class Collector {
     this.typing = new Typing(checker, this.values, this.iterables);
     this.hierarchy = new Hierarchy(checker);
     this.memberNames = new MemberNames(program, ownFiles);
-    this.elements = new ElementFields(this.flow, checker, this.typing);
+    this.elements = new ElementFields(this.flow, checker, this.typing, (t) => this.iterables.mayHold(t) && !this.iterables.contains(t));
     this.anyProp = this.flow.newNode();
     this.dynProp = this.flow.newNode();
   }
@@ -784,6 +784,7 @@ export class Collector {
             if (v >= 0) this.flow.addEdge(v, into());
           }
         }
+        this.storedIterables(a.elements, () => this.checker.getContextualType(a));
         break;
       }
       case ts.SyntaxKind.ObjectLiteralExpression: {
@@ -972,6 +973,28 @@ export class Collector {
     if (typeNode !== undefined ? !this.iterables.mayHold(this.checker.getTypeFromTypeNode(typeNode)) : !hasTypeWrapper(expr)) return;
     if (!this.iterables.containsExpr(expr, (n) => this.typing.typeAt(n))) return;
     this.flow.addValue(into(), BLOCKING_ITERABLE);
+  }
+
+  /**
+   * `exprs` are stored in a container of type `containerType()` (an array literal's contextual type, the
+   * receiver of `push`): a blocking iterable among them, stored under a general element type (`Iterable<T>[]`),
+   * is what reads of such elements may give (ElementFields.iterables). Types are asked only of elements that
+   * can be one (a name, a property, a call).
+   */
+  private storedIterables(exprs: readonly ts.Expression[], containerType: () => ts.Type | undefined): void {
+    let general: boolean | undefined;
+    for (const el of exprs) {
+      const x = skipOuter(ts.isSpreadElement(el) ? el.expression : el);
+      if (!ts.isIdentifier(x) && !ts.isPropertyAccessExpression(x) && !ts.isCallExpression(x) && !ts.isNewExpression(x)) continue;
+      if (ts.isSpreadElement(el) || !this.iterables.containsExpr(el, (n) => this.typing.typeAt(n))) continue;
+      if (general === undefined) {
+        const elem = this.elements.elementType(containerType());
+        general = elem !== undefined && this.iterables.mayHold(elem) && !this.iterables.contains(elem);
+      }
+      if (!general) return;
+      this.flow.addValue(this.elements.iterables, BLOCKING_ITERABLE);
+      return;
+    }
   }
 
   /** Values written as property `name` of an object literal (`run({ items: q })`), checked after the walk. */
@@ -1337,6 +1360,7 @@ export class Collector {
         return;
       }
       const from = elementArgsFrom(iface, name);
+      if (from >= 0 && receiver) this.storedIterables(args.slice(from), () => this.typing.typeAt(receiver));
       if (from >= 0) {
         site.storesFrom = from;
         const into = receiver ? this.elements.write(() => this.typing.typeAt(receiver)) : this.elem;

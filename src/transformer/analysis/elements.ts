@@ -27,6 +27,8 @@ const notIterable = (v: number): boolean => v !== BLOCKING_ITERABLE;
 interface Read {
   node: number;
   typeOf: () => ts.Type | undefined;
+  /** The container's element type (undefined: unknown). */
+  elemType: () => ts.Type | undefined;
   /** Element type once computed; null: unknown (reads every field). */
   type?: ts.Type | null;
 }
@@ -38,15 +40,35 @@ export class ElementFields {
   readonly all: number;
   private keys = new Map<ts.Type, number>();
   private reads: Read[] = [];
+  /**
+   * Blocking iterables stored in a container whose element type is general (`const sources: Iterable<T>[] =
+   * [q1, q2]`, `all.push(q)` into one): every read of elements that may be one (`Iterable<T>`, `unknown`, a
+   * type parameter) takes them, once the program stores any. Kept apart from the function fields, which would
+   * give them to every `for (const x of items)` over elements of any type.
+   */
+  readonly iterables: number;
+  private iterablesStored = false;
 
   constructor(
     private flow: FlowGraph,
     private checker: ts.TypeChecker,
     private typing: Typing,
+    private mayHoldIterable: (t: ts.Type) => boolean,
   ) {
     this.untyped = flow.label(flow.newNode(notIterable), () => 'elements (untyped)');
     this.all = flow.label(flow.newNode(notIterable), () => 'elements (all)');
     flow.addEdge(this.untyped, this.all);
+    this.iterables = flow.label(flow.newNode(), () => 'blocking iterables in containers of a general element type');
+    flow.onValue(this.iterables, () => {
+      if (this.iterablesStored) return;
+      this.iterablesStored = true;
+      for (const read of this.reads) this.connectIterables(read);
+    });
+  }
+
+  private connectIterables(read: Read): void {
+    const t = read.elemType();
+    if (t !== undefined && this.mayHoldIterable(t)) this.flow.addEdge(this.iterables, read.node);
   }
 
   /** The element type of an array, tuple, Set, Map (its values), queue or iterator; undefined: unknown. */
@@ -113,9 +135,10 @@ export class ElementFields {
     // callback's unannotated parameter (whose own type would mean resolving the whole call).
     const r = this.flow.label(this.flow.newNode(this.typing.placeFilter(elemType)), () => "read of elements");
     this.flow.addEdge(this.untyped, r);
-    const read: Read = { node: r, typeOf: () => this.keyType(elemType()) };
+    const read: Read = { node: r, typeOf: () => this.keyType(elemType()), elemType };
     this.reads.push(read);
     for (const [t, k] of this.keys) this.connect(read, t, k);
+    if (this.iterablesStored) this.connectIterables(read);
     return r;
   }
 

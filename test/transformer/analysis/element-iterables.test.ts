@@ -30,3 +30,37 @@ export function arrays(xss: number[][]): number[] { return xss.map(total); }
     expect(a.diagnostics('main.ts')).toEqual([]);
   });
 });
+
+describe('blocking iterables stored in a container of a general element type', () => {
+  const a = analyze({
+    'main.ts': `
+import { Queue } from 'greenlets';
+export function sum(xs: Iterable<number>): number { let t = 0; for (const x of xs) t += x; return t; }
+export function declared(q1: Queue<number>, q2: Queue<number>): number {
+  const sources: Iterable<number>[] = [q1, q2];
+  let t = 0;
+  for (const s of sources) for (const x of s) t += x;
+  return t;
+}
+export function pushed(q: Queue<number>): number[] {
+  const all: Iterable<number>[] = [];
+  all.push(q);
+  return all.map(sum);
+}
+export function numbers(xss: number[][]): number { let t = 0; for (const row of xss) for (const n of row) t += n; return t; }
+`,
+  });
+
+  it('the elements read back may be blocking: their iterations are dynamic and the readers green', () => {
+    expect(a.iteration('main.ts', 'for (const x of s)')).toBe('dynamic');
+    expect(a.iteration('main.ts', 'for (const x of xs)')).toBe('dynamic');
+    const green = a.green('main.ts');
+    for (const f of ['declared', 'pushed', 'sum']) expect(green).toContain(f);
+    expect(a.diagnostics('main.ts')).toEqual([]);
+  });
+
+  it('elements of a concrete type (number[][]) are not taken for them', () => {
+    expect(a.iteration('main.ts', 'for (const n of row)')).toBe('plain');
+    expect(a.green('main.ts')).not.toContain('numbers');
+  });
+});
